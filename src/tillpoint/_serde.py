@@ -1,0 +1,351 @@
+"""The one cattrs converter: every (de)serialisation policy lives here, not on the models.
+
+Policies, each in one place below:
+
+* names — snake_case attributes; camelCase on the wire for Digital River models,
+  snake_case for Gr4vy ones (``Model.wire_case``); a field may override its wire
+  name with ``metadata={"wire": "..."}``;
+* three states — ``UNSET`` fields are left out, ``None`` is sent as ``null``;
+* unknown fields — kept in ``extra_fields`` and written back out;
+* money — JSON numbers are parsed straight to ``Decimal`` (``parse_float``), and a
+  ``Decimal`` is written as a JSON number, refusing any that a JSON number (an IEEE
+  double, which is what the server reads) cannot carry exactly;
+* datetimes — ISO 8601, always timezone-aware (``Z`` means UTC);
+* open enums — plain ``str`` at run time, so unknown values survive a round trip;
+* strict primitives — a string is never silently made out of a dict, nor an int out
+  of a bool: a body that is not the model is a ``ResponseValidationError``.
+
+Hooks are generated once per class, on first use, and cached by the converter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections.abc import Callable
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, TypeVar, Union
+
+import attrs
+import cattrs
+from cattrs.fns import identity
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .models._base import UNSET, Model, Unset
+
+__all__ = ["DecodeError", "converter", "dumps", "loads", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(detailed_validation=True)
+
+
+class DecodeError(ValueError):
+    """A JSON document that is not the expected model; the message says where and why."""
+
+
+# --- JSON -------------------------------------------------------------------------
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON with every non-integer number as an exact ``Decimal``."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        if value.is_finite() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
+            return int(value)  # Decimal("10") goes out as 10, not 10.0
+        number = float(value)
+        # repr(float) is the shortest string that reads back as the same double, so a
+        # Decimal survives exactly iff reading that string gives the Decimal back.
+        if not value.is_finite() or Decimal(repr(number)) != value:
+            raise ValueError(
+                f"{value} cannot be sent exactly as a JSON number; "
+                "round it (for example to 2 decimal places) first"
+            )
+        return number
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def dumps(data: Any) -> bytes:
+    """Encode unstructured data as compact UTF-8 JSON."""
+    return json.dumps(
+        data, default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a model from parsed JSON, or raise ``DecodeError`` saying what is wrong."""
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:
+        raise DecodeError(_describe(exc, cls)) from exc
+
+
+def unstructure(obj: Any) -> Any:
+    """Turn a model (or list of models) into JSON-ready data."""
+    return converter.unstructure(obj)
+
+
+def _format(exc: BaseException, _type: Any) -> str:
+    if isinstance(exc, KeyError):
+        return f"required field {exc} is missing"
+    return str(exc)
+
+
+def _describe(exc: BaseException, cls: type[Any]) -> str:
+    if isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+        messages = cattrs.transform_error(exc, path=cls.__name__, format_exception=_format)
+        return "; ".join(messages[:5]) + (
+            f" (+{len(messages) - 5} more)" if len(messages) > 5 else ""
+        )
+    return f"{cls.__name__}: {exc}"
+
+
+# --- primitives: strict, because a wrong type means a wrong model -------------------
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"expected a string, got {type(value).__name__}")
+
+
+def _structure_bool(value: Any, _: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"expected a boolean, got {type(value).__name__}")
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    raise ValueError(f"expected an integer, got {type(value).__name__}")
+
+
+def _structure_decimal(value: Any, _: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    raise ValueError(f"expected a number, got {type(value).__name__}")
+
+
+_ISO_Z = re.compile(r"[zZ]$")
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO 8601 date-time string, got {type(value).__name__}")
+    try:
+        parsed = datetime.fromisoformat(_ISO_Z.sub("+00:00", value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
+    # The APIs speak UTC; a server that forgets the offset still means UTC.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError(f"{value!r} is naive; use a timezone-aware datetime")
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(Decimal, _structure_decimal)
+converter.register_structure_hook(datetime, _structure_datetime)
+converter.register_unstructure_hook(datetime, _unstructure_datetime)
+# Decimal stays a Decimal until json.dumps, where _json_default writes it exactly.
+converter.register_unstructure_hook(Decimal, identity)
+
+
+# --- containers ----------------------------------------------------------------
+
+
+def _is_union(t: Any) -> bool:
+    return typing.get_origin(t) in (Union, types.UnionType)
+
+
+def _is_open_enum(t: Any) -> bool:
+    """``Literal["a", "b"] | str``: documented values for the reader, any str on the wire."""
+    args = typing.get_args(t)
+    return (
+        _is_union(t)
+        and str in args
+        and all(a is str or typing.get_origin(a) is typing.Literal for a in args)
+    )
+
+
+def _optional_parts(t: Any) -> tuple[Any, bool]:
+    """``X | None | Unset`` → ``(X, allows_none)``."""
+    args = typing.get_args(t)
+    rest = tuple(a for a in args if a is not type(None) and a != Unset)
+    if len(rest) == 1:
+        inner = rest[0]
+    elif str in rest and _is_open_enum(Union[rest]):
+        inner = str
+    else:
+        inner = Union[rest]
+    return inner, type(None) in args
+
+
+def _is_optional_field(t: Any) -> bool:
+    return _is_union(t) and any(a is type(None) or a == Unset for a in typing.get_args(t))
+
+
+def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
+    inner, allows_none = _optional_parts(t)
+    hook = converter.get_structure_hook(inner)
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        if value is None:
+            if allows_none:
+                return None
+            raise ValueError("null is not allowed here")
+        return hook(value, inner)
+
+    return structure_optional
+
+
+def _unstructure_optional_factory(t: Any) -> Callable[[Any], Any]:
+    inner, _ = _optional_parts(t)
+    hook = converter.get_unstructure_hook(inner)
+    if hook == identity:
+        return identity
+    return lambda value: None if value is None else hook(value)
+
+
+def _is_list(t: Any) -> bool:
+    return typing.get_origin(t) is list
+
+
+def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
+    (item_type,) = typing.get_args(t) or (Any,)
+    hook = converter.get_structure_hook(item_type)
+
+    def structure_list(value: Any, _: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise ValueError(f"expected an array, got {type(value).__name__}")
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(hook(item, item_type))
+            except Exception as exc:
+                raise ValueError(f"item {index}: {_describe(exc, item_type)}") from None
+        return items
+
+    return structure_list
+
+
+def _is_dict(t: Any) -> bool:
+    return typing.get_origin(t) is dict
+
+
+def _structure_dict_factory(t: Any) -> Callable[[Any, Any], Any]:
+    _, value_type = typing.get_args(t) or (str, Any)
+    if value_type is Any:
+        check: Callable[[Any], bool] | None = None
+    elif value_type is str:
+        check = lambda v: isinstance(v, str)
+    else:  # metadata-style scalars: str | int | bool
+        allowed = tuple(typing.get_args(value_type)) or (value_type,)
+        check = lambda v: isinstance(v, allowed) or isinstance(v, Decimal)
+
+    def structure_dict(value: Any, _: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected an object, got {type(value).__name__}")
+        if check is not None:
+            for key, item in value.items():
+                if not check(item):
+                    raise ValueError(f"{key!r}: {type(item).__name__} is not allowed here")
+        return value
+
+    return structure_dict
+
+
+converter.register_structure_hook_factory(_is_optional_field, _structure_optional_factory)
+converter.register_unstructure_hook_factory(_is_optional_field, _unstructure_optional_factory)
+converter.register_structure_hook_factory(_is_list, _structure_list_factory)
+converter.register_structure_hook_factory(_is_open_enum, lambda _: _structure_str)
+converter.register_unstructure_hook_factory(_is_open_enum, lambda _: identity)
+converter.register_structure_hook_factory(_is_dict, _structure_dict_factory)
+# Dict values are JSON already (or Decimals, written by _json_default).
+converter.register_unstructure_hook_factory(_is_dict, lambda _: identity)
+
+
+# --- models ----------------------------------------------------------------------
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, Model)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def wire_names(cls: type[Model]) -> dict[str, str]:
+    """Attribute name → wire name, for every field but ``extra_fields``."""
+    names = {}
+    for a in attrs.fields(cls):
+        if a.name == "extra_fields":
+            continue
+        wire = a.metadata.get("wire")
+        if wire is None:
+            wire = _camel(a.name) if cls.wire_case == "camel" else a.name
+        names[a.name] = wire
+    return names
+
+
+def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+    attrs.resolve_types(cls)
+    names = wire_names(cls)
+    overrides: dict[str, Any] = {name: override(rename=wire) for name, wire in names.items()}
+    overrides["extra_fields"] = override(omit=True)
+    build = make_dict_structure_fn(cls, converter, **overrides)
+    known = frozenset(names.values())
+
+    def structure_model(data: Any, _: Any) -> Model:
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a {cls.__name__} object, got {type(data).__name__}")
+        obj = build(data, cls)
+        if not known.issuperset(data):
+            obj.extra_fields = {k: v for k, v in data.items() if k not in known}
+        return obj
+
+    return structure_model
+
+
+def _unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
+    attrs.resolve_types(cls)
+    overrides: dict[str, Any] = {
+        name: override(rename=wire) for name, wire in wire_names(cls).items()
+    }
+    overrides["extra_fields"] = override(omit=True)
+    build = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+
+    def unstructure_model(obj: Model) -> dict[str, Any]:
+        data = build(obj)
+        # Known fields win over a stale copy of the same name in extra_fields.
+        return {**obj.extra_fields, **data} if obj.extra_fields else data
+
+    return unstructure_model
+
+
+converter.register_structure_hook_factory(_is_model, _structure_model_factory)
+converter.register_unstructure_hook_factory(_is_model, _unstructure_model_factory)
+
+# UNSET is never unstructured (omit_if_default drops it) but keep it explicit.
+converter.register_unstructure_hook(type(UNSET), lambda _: None)

@@ -1,0 +1,261 @@
+"""The one path every request takes: auth → hooks → send → retry loop → response.
+
+``send`` returns the final ``httpx.Response`` (its body read, within the size limit)
+or the ``TillpointError`` that stands for no usable response. It never raises an
+httpx exception; cancellation always propagates, never becomes a value.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import sys
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import anyio
+import attrs
+import httpx
+
+from ._version import __version__
+from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
+from .retries import RetryConfig, parse_retry_after
+
+if TYPE_CHECKING:
+    from .core import BearerAuth, TillpointCore
+
+__all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "redact", "request_id_of", "send"]
+
+logger = logging.getLogger("tillpoint")
+
+USER_AGENT = (
+    f"tillpoint/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
+    f"httpx/{httpx.__version__}"
+)
+
+
+@attrs.frozen
+class RetryRule:
+    """What an operation may safely retry, beyond failures to connect at all."""
+
+    statuses: frozenset[int]
+    ambiguous_failures: bool
+    """Retry when the request may have reached the server (read timeout, reset)."""
+
+
+IDEMPOTENT = RetryRule(frozenset({408, 429, 500, 502, 503, 504}), ambiguous_failures=True)
+"""Reads, and writes that are safe to repeat (update, delete, attach, detach, PUT)."""
+
+NON_IDEMPOTENT = RetryRule(frozenset({429, 503}), ambiguous_failures=False)
+"""Creates without a caller-supplied idempotency key: retry only what surely did nothing."""
+
+# Failures that prove the request never left: always safe to retry.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def request_id_of(response: httpx.Response | None) -> str | None:
+    """The server's request id: Digital River's ``x-dr-requestid`` (or ``x-request-id``)."""
+    if response is None:
+        return None
+    headers = response.headers
+    request_id: str | None = headers.get("x-dr-requestid") or headers.get("x-request-id")
+    return request_id
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with ``secret`` masked: a server may echo the token back in an error body."""
+    if secret and len(secret) >= 4 and secret in text:
+        return text.replace(secret, "[REDACTED]")
+    return text
+
+
+async def resolve_token(auth: BearerAuth | None) -> str | None:
+    if auth is None or isinstance(auth, str):
+        return auth
+    token = auth()
+    if inspect.isawaitable(token):
+        token = await token
+    if not isinstance(token, str):
+        raise TypeError(f"bearer_auth returned {type(token).__name__}, not a str token")
+    return token
+
+
+async def send(
+    core: TillpointCore,
+    *,
+    operation: str,
+    method: str,
+    url: str,
+    params: list[tuple[str, str | int | float | bool | None]] | None,
+    content: bytes | None,
+    headers: dict[str, str],
+    rule: RetryRule,
+    retries: RetryConfig | None,
+    timeout_ms: int | None,
+    http_headers: Mapping[str, str] | None,
+) -> tuple[httpx.Response | TillpointError, str | None]:
+    """Send with retries; return the final response or error, and the token used."""
+    config = retries or core.retry_config
+    backoff = config.backoff
+    max_attempts = 1 if config.strategy == "none" else config.max_attempts
+    budget = backoff.max_elapsed_time / 1000
+    timeout = httpx.Timeout((timeout_ms or core.timeout_ms) / 1000)
+    client = core.client()
+    hooks = core.hooks.before_request
+    path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
+
+    base_headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/json",
+        **headers,
+    }
+    if content is not None:
+        base_headers["Content-Type"] = "application/json"
+    if core.api_version:
+        base_headers["DigitalRiver-Version"] = core.api_version
+
+    started = time.monotonic()
+    attempt = 0
+    token: str | None = None
+    while True:
+        attempt += 1
+        token = await resolve_token(core.bearer_auth)
+        request_headers = dict(base_headers)
+        if token:
+            request_headers["Authorization"] = f"Bearer {token}"
+        if http_headers:
+            request_headers.update(http_headers)
+        request = client.build_request(
+            method, url, params=params, content=content, headers=request_headers, timeout=timeout
+        )
+        for hook in hooks:
+            request = await hook(request) or request
+
+        sent_at = time.monotonic()
+        outcome: httpx.Response | TillpointError
+        response: httpx.Response | None = None
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            outcome = _connection_error(exc, method, path)
+            retryable = config.retry_connection_errors and (
+                isinstance(exc, _NOT_SENT) or rule.ambiguous_failures
+            )
+        else:
+            retryable = response.status_code in rule.statuses
+            if not retryable or attempt >= max_attempts:
+                outcome = await _read_bounded(response, core.max_response_bytes, method, path)
+            else:
+                outcome = response
+
+        if logger.isEnabledFor(logging.DEBUG):
+            _log_attempt(operation, method, path, outcome, attempt, sent_at)
+
+        if not retryable or attempt >= max_attempts:
+            return outcome, token
+
+        elapsed = time.monotonic() - started
+        asked = parse_retry_after(response.headers) if response is not None else None
+        delay = asked if asked is not None else backoff.delay(attempt - 1)
+        if elapsed + delay > budget:
+            # The wait would overrun the budget: answer now with what we have.
+            if response is not None:
+                outcome = await _read_bounded(response, core.max_response_bytes, method, path)
+            return outcome, token
+        if response is not None:
+            await response.aclose()
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "%s %s %s: retrying in %.2fs (attempt %d of %d)",
+                operation,
+                method,
+                path,
+                delay,
+                attempt + 1,
+                max_attempts,
+            )
+        await anyio.sleep(delay)
+
+
+def _connection_error(exc: httpx.TransportError, method: str, path: str) -> TillpointError:
+    if isinstance(exc, httpx.TimeoutException):
+        kind = type(exc).__name__.replace("Timeout", " timeout").lower().strip()
+        error: TillpointError = APITimeoutError(
+            f"{kind} after no response", method=method, path=path
+        )
+    else:
+        error = APIConnectionError(
+            f"connection failed ({type(exc).__name__}: {exc or 'no detail'})",
+            method=method,
+            path=path,
+        )
+    error.__cause__ = exc
+    return error
+
+
+async def _read_bounded(
+    response: httpx.Response, limit: int, method: str, path: str
+) -> httpx.Response | TillpointError:
+    """Read the body, refusing to hold more than ``limit`` bytes of it."""
+    try:
+        declared = response.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return _too_large(response, limit)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                return _too_large(response, limit)
+            chunks.append(chunk)
+        # What httpx's own aread() does, so response.content works for callers.
+        response._content = b"".join(chunks)
+        return response
+    except httpx.TransportError as exc:
+        return _connection_error(exc, method, path)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await response.aclose()
+
+
+def _too_large(response: httpx.Response, limit: int) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"response body exceeds max_response_bytes ({limit} bytes); refusing to read it",
+        status_code=response.status_code,
+        body="",
+        raw_response=response,
+        request_id=request_id_of(response),
+    )
+
+
+def _log_attempt(
+    operation: str,
+    method: str,
+    path: str,
+    outcome: httpx.Response | TillpointError,
+    attempt: int,
+    sent_at: float,
+) -> None:
+    elapsed_ms = (time.monotonic() - sent_at) * 1000
+    if isinstance(outcome, httpx.Response):
+        logger.debug(
+            "%s %s %s -> %d (attempt %d, %.1f ms, request id %s)",
+            operation,
+            method,
+            path,
+            outcome.status_code,
+            attempt,
+            elapsed_ms,
+            request_id_of(outcome),
+        )
+    else:
+        logger.debug(
+            "%s %s %s -> %s (attempt %d, %.1f ms)",
+            operation,
+            method,
+            path,
+            type(outcome).__name__,
+            attempt,
+            elapsed_ms,
+        )

@@ -1,0 +1,301 @@
+"""``TillpointCore``: configuration, plus the one ``httpx.AsyncClient`` it shares.
+
+Construction does no I/O and builds no client: the first request does, so a core
+can be made at import time in a serverless module. The client is bound to the
+event loop that made it; when a core made at module scope is used from a new loop
+(a second ``asyncio.run()``, a warm serverless invocation) it quietly starts a new
+pool, instead of failing with "Event loop is closed".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from .hooks import Hooks
+from .retries import RetryConfig
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    import httpx
+    from typing_extensions import Self
+
+__all__ = ["SERVERS", "BearerAuth", "TillpointCore"]
+
+BearerAuth = str | Callable[[], str] | Callable[[], Awaitable[str]]
+"""A token, or a sync or async callable returning one; callables run on every attempt."""
+
+SERVERS: dict[str, str] = {
+    "digitalriver": "https://api.digitalriver.com",
+    "sandbox": "https://api.sandbox.{id}.gr4vy.app",
+    "production": "https://api.{id}.gr4vy.app",
+}
+"""Named servers; ``{id}`` is the Gr4vy instance id (the ``id`` argument)."""
+
+DEFAULT_TIMEOUT_MS = 30_000
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_CONNECTIONS = 100
+DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 20
+
+_LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
+
+
+def _is_loopback(host: str) -> bool:
+    return host in _LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
+def check_server_url(url: str, *, allow_insecure_http: bool) -> str:
+    """Return ``url`` without a trailing slash, or raise ``ValueError`` if it is unsafe."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"server_url must be an absolute http(s) URL, not {url!r}")
+    if parts.scheme == "http" and not allow_insecure_http and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"refusing plain http:// to {parts.hostname}: the bearer token would cross the "
+            "network unencrypted. Use https://, a loopback host, or allow_insecure_http=True."
+        )
+    return url.rstrip("/")
+
+
+def _current_loop() -> object:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        import trio
+
+        return trio.lowlevel.current_trio_token()
+
+
+class _Pool:
+    """The client that a core and its ``with_options`` copies share."""
+
+    def __init__(self, client: httpx.AsyncClient | None, limits: tuple[int, int]) -> None:
+        self.owned = client is None
+        self.client = client
+        self.loop: object = None
+        self.limits = limits
+
+    def get(self) -> httpx.AsyncClient:
+        if not self.owned:
+            assert self.client is not None
+            return self.client
+        loop = _current_loop()
+        if self.client is None or self.loop is not loop:
+            import httpx
+
+            # A pool made under another (likely closed) loop is unusable here; its
+            # sockets die with that loop, so it is dropped rather than closed.
+            self.client = httpx.AsyncClient(
+                limits=httpx.Limits(
+                    max_connections=self.limits[0], max_keepalive_connections=self.limits[1]
+                ),
+                follow_redirects=False,
+            )
+            self.loop = loop
+        return self.client
+
+    async def aclose(self) -> None:
+        if self.owned and self.client is not None:
+            client, self.client = self.client, None
+            if self.loop is _current_loop():
+                await client.aclose()
+
+
+@attrs.frozen(kw_only=True)
+class _Config:
+    bearer_auth: BearerAuth | None = attrs.field(repr=False)
+    server_url: str
+    merchant_account_id: str | None
+    retry_config: RetryConfig
+    timeout_ms: int
+    hooks: Hooks
+    api_version: str | None
+    max_response_bytes: int
+    allow_insecure_http: bool
+
+
+class TillpointCore:
+    """Configuration and connection pool for the functions in ``tillpoint.funcs``.
+
+    Arguments (all keyword-only; each falls back to an environment variable or a default):
+
+    * ``bearer_auth`` — a token, or a sync/async callable returning one, resolved on
+      every attempt (``TILLPOINT_BEARER_AUTH``);
+    * ``server_url`` — wins over ``server`` (``TILLPOINT_SERVER_URL``); ``server`` names
+      one of ``SERVERS`` (default ``"digitalriver"``), with ``id`` filling Gr4vy's
+      ``{id}`` (default ``"example"``);
+    * ``merchant_account_id`` — Gr4vy's ``x-gr4vy-merchant-account-id``
+      (``TILLPOINT_MERCHANT_ACCOUNT_ID``);
+    * ``retry_config`` — see :class:`RetryConfig`; ``timeout_ms`` per attempt (30 s);
+    * ``client`` — your own ``httpx.AsyncClient``; tillpoint never closes it;
+    * ``hooks`` — :class:`tillpoint.hooks.Hooks`;
+    * ``api_version`` — sent as ``DigitalRiver-Version``;
+    * ``max_response_bytes`` — a larger body is an error, not a memory spike (32 MiB);
+    * ``max_connections``/``max_keepalive_connections`` — the pool tillpoint creates (100/20);
+    * ``allow_insecure_http`` — permit ``http://`` to a non-loopback host.
+
+    Close it with ``await core.aclose()`` or ``async with core:``.
+    """
+
+    __slots__ = ("_config", "_pool")
+
+    def __init__(
+        self,
+        *,
+        bearer_auth: BearerAuth | None = None,
+        server_url: str | None = None,
+        server: Literal["digitalriver", "sandbox", "production"] | str | None = None,
+        id: str | None = None,
+        merchant_account_id: str | None = None,
+        retry_config: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        client: httpx.AsyncClient | None = None,
+        hooks: Hooks | None = None,
+        api_version: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_keepalive_connections: int = DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        if bearer_auth is None:
+            bearer_auth = os.environ.get("TILLPOINT_BEARER_AUTH") or None
+        if timeout_ms is not None and timeout_ms <= 0:
+            raise ValueError("timeout_ms must be > 0")
+        if max_response_bytes <= 0:
+            raise ValueError("max_response_bytes must be > 0")
+        self._config = _Config(
+            bearer_auth=bearer_auth,
+            server_url=_resolve_server(server_url, server, id, allow_insecure_http),
+            merchant_account_id=merchant_account_id
+            or os.environ.get("TILLPOINT_MERCHANT_ACCOUNT_ID")
+            or None,
+            retry_config=retry_config or RetryConfig(),
+            timeout_ms=timeout_ms or DEFAULT_TIMEOUT_MS,
+            hooks=hooks or Hooks(),
+            api_version=api_version,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._pool = _Pool(client, (max_connections, max_keepalive_connections))
+
+    # --- configuration, read-only ---
+
+    @property
+    def server_url(self) -> str:
+        return self._config.server_url
+
+    @property
+    def merchant_account_id(self) -> str | None:
+        return self._config.merchant_account_id
+
+    @property
+    def retry_config(self) -> RetryConfig:
+        return self._config.retry_config
+
+    @property
+    def timeout_ms(self) -> int:
+        return self._config.timeout_ms
+
+    @property
+    def hooks(self) -> Hooks:
+        return self._config.hooks
+
+    @property
+    def api_version(self) -> str | None:
+        return self._config.api_version
+
+    @property
+    def max_response_bytes(self) -> int:
+        return self._config.max_response_bytes
+
+    @property
+    def allow_insecure_http(self) -> bool:
+        return self._config.allow_insecure_http
+
+    @property
+    def bearer_auth(self) -> BearerAuth | None:
+        return self._config.bearer_auth
+
+    def with_options(
+        self,
+        *,
+        bearer_auth: BearerAuth | None = None,
+        server_url: str | None = None,
+        merchant_account_id: str | None = None,
+        retry_config: RetryConfig | None = None,
+        timeout_ms: int | None = None,
+        hooks: Hooks | None = None,
+        api_version: str | None = None,
+        max_response_bytes: int | None = None,
+    ) -> TillpointCore:
+        """A copy with some options changed, sharing this core's connection pool."""
+        changes: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "bearer_auth": bearer_auth,
+                "merchant_account_id": merchant_account_id,
+                "retry_config": retry_config,
+                "timeout_ms": timeout_ms,
+                "hooks": hooks,
+                "api_version": api_version,
+                "max_response_bytes": max_response_bytes,
+            }.items()
+            if v is not None
+        }
+        if server_url is not None:
+            changes["server_url"] = check_server_url(
+                server_url, allow_insecure_http=self._config.allow_insecure_http
+            )
+        copy = object.__new__(TillpointCore)
+        copy._config = attrs.evolve(self._config, **changes)
+        copy._pool = self._pool
+        return copy
+
+    # --- lifecycle ---
+
+    def client(self) -> httpx.AsyncClient:
+        """The ``httpx.AsyncClient`` requests go through (created on first use)."""
+        return self._pool.get()
+
+    async def aclose(self) -> None:
+        """Close the pool tillpoint created (a client you passed in stays open)."""
+        await self._pool.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        auth = "None" if self._config.bearer_auth is None else "<redacted>"
+        return (
+            f"TillpointCore(server_url={self._config.server_url!r}, bearer_auth={auth}, "
+            f"merchant_account_id={self._config.merchant_account_id!r}, "
+            f"timeout_ms={self._config.timeout_ms}, retry_config={self._config.retry_config!r})"
+        )
+
+
+def _resolve_server(
+    server_url: str | None, server: str | None, id: str | None, allow_insecure_http: bool
+) -> str:
+    if server_url is None and server is None:
+        server_url = os.environ.get("TILLPOINT_SERVER_URL") or None
+    if server_url is None:
+        name = server or "digitalriver"
+        if name not in SERVERS:
+            raise ValueError(f"unknown server {name!r}; expected one of {sorted(SERVERS)}")
+        server_url = SERVERS[name].format(id=id or "example")
+    return check_server_url(server_url, allow_insecure_http=allow_insecure_http)
