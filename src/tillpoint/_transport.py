@@ -50,6 +50,10 @@ IDEMPOTENT = RetryRule(frozenset({408, 429, 500, 502, 503, 504}), ambiguous_fail
 NON_IDEMPOTENT = RetryRule(frozenset({429, 503}), ambiguous_failures=False)
 """Creates without a caller-supplied idempotency key: retry only what surely did nothing."""
 
+# Tests replace these to run the retry loop on virtual time.
+_sleep = anyio.sleep
+_now = time.monotonic
+
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -115,7 +119,7 @@ async def send(
     if core.api_version:
         base_headers["DigitalRiver-Version"] = core.api_version
 
-    started = time.monotonic()
+    started = _now()
     attempt = 0
     token: str | None = None
     while True:
@@ -155,7 +159,7 @@ async def send(
         if not retryable or attempt >= max_attempts:
             return outcome, token
 
-        elapsed = time.monotonic() - started
+        elapsed = _now() - started
         asked = parse_retry_after(response.headers) if response is not None else None
         delay = asked if asked is not None else backoff.delay(attempt - 1)
         if elapsed + delay > budget:
@@ -175,7 +179,7 @@ async def send(
                 attempt + 1,
                 max_attempts,
             )
-        await anyio.sleep(delay)
+        await _sleep(delay)
 
 
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> TillpointError:
