@@ -371,3 +371,11 @@ async def test_per_call_insecure_server_url_is_refused(core: TillpointCore) -> N
 
     assert isinstance(result, Err) and isinstance(result.error, errors.InvalidRequestError)
     assert result.error.parameter == "server_url"
+
+
+async def test_list_tolerates_a_page_without_has_more_or_data(
+    core: TillpointCore, mock_api: respx.MockRouter
+) -> None:
+    mock_api.get("/checkouts").respond(200, json={})
+
+    assert await checkouts_list(core) == Ok(models.CheckoutList(data=[], has_more=False))

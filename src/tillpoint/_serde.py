@@ -32,7 +32,7 @@ from typing import Any, TypeVar, Union
 import attrs
 import cattrs
 from cattrs.fns import identity
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from .models._base import UNSET, Model, Unset
 
@@ -79,11 +79,15 @@ def dumps(data: Any) -> bytes:
 
 
 def structure(data: Any, cls: type[T]) -> T:
-    """Build a model from parsed JSON, or raise ``DecodeError`` saying what is wrong."""
+    """Build a model from parsed JSON, or raise ``DecodeError`` saying where and why."""
     try:
         return converter.structure(data, cls)
-    except Exception as exc:
-        raise DecodeError(_describe(exc, cls)) from exc
+    except _Problem as problem:
+        raise DecodeError(
+            f"{getattr(cls, '__name__', cls)}{problem.path}: {problem.reason}"
+        ) from None
+    except Exception as exc:  # a hook we did not write; still not the caller's traceback
+        raise DecodeError(f"{getattr(cls, '__name__', cls)}: {exc}") from exc
 
 
 def unstructure(obj: Any) -> Any:
@@ -91,19 +95,16 @@ def unstructure(obj: Any) -> Any:
     return converter.unstructure(obj)
 
 
-def _format(exc: BaseException, _type: Any) -> str:
-    if isinstance(exc, KeyError):
-        return f"required field {exc} is missing"
-    return str(exc)
+class _Problem(ValueError):
+    """Why a value does not fit, and where (a JSON-path suffix such as ``.items[2].tax``)."""
 
+    def __init__(self, reason: str, path: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
 
-def _describe(exc: BaseException, cls: type[Any]) -> str:
-    if isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
-        messages = cattrs.transform_error(exc, path=cls.__name__, format_exception=_format)
-        return "; ".join(messages[:5]) + (
-            f" (+{len(messages) - 5} more)" if len(messages) > 5 else ""
-        )
-    return f"{cls.__name__}: {exc}"
+    def under(self, step: str) -> _Problem:
+        return _Problem(self.reason, step + self.path)
 
 
 # --- primitives: strict, because a wrong type means a wrong model -------------------
@@ -233,16 +234,21 @@ def _is_list(t: Any) -> bool:
 def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
     (item_type,) = typing.get_args(t) or (Any,)
     hook = converter.get_structure_hook(item_type)
+    exact = _exact_type(item_type)
 
     def structure_list(value: Any, _: Any) -> list[Any]:
-        if not isinstance(value, list):
-            raise ValueError(f"expected an array, got {type(value).__name__}")
+        if value.__class__ is not list:
+            raise _Problem(f"expected an array, got {type(value).__name__}")
+        if exact is not None and all(item.__class__ is exact for item in value):
+            return value
         items = []
         for index, item in enumerate(value):
             try:
                 items.append(hook(item, item_type))
-            except Exception as exc:
-                raise ValueError(f"item {index}: {_describe(exc, item_type)}") from None
+            except _Problem as problem:
+                raise problem.under(f"[{index}]") from None
+            except (ValueError, TypeError) as exc:
+                raise _Problem(str(exc), f"[{index}]") from None
         return items
 
     return structure_list
@@ -309,23 +315,105 @@ def wire_names(cls: type[Model]) -> dict[str, str]:
     return names
 
 
+def _exact_type(t: Any) -> type | None:
+    """The one class a JSON value of type ``t`` arrives as, when no conversion is needed.
+
+    ``json.loads`` yields exactly ``str``, ``bool``, ``int`` or (with ``parse_float``)
+    ``Decimal``; a value of exactly that class can be taken as it is, skipping a hook
+    call. ``bool`` and ``int`` stay apart because the check is by exact class.
+    """
+    if t in (str, bool, int, Decimal):
+        return t  # type: ignore[no-any-return]
+    if _is_open_enum(t):
+        return str
+    return None
+
+
+class _NoExactType:
+    """A class no JSON value has: fields without a fast path always take the slow one."""
+
+
+_MISSING = object()
+
+
 def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
+    # Generated per class, as cattrs does, but shaped for the hot path of every call:
+    # one dict lookup per field, a value of the expected exact class (str, int, bool,
+    # Decimal) stored without any call, and the attrs __init__ skipped — models are
+    # plain slotted classes with no validators, so setting the slots is equivalent.
     attrs.resolve_types(cls)
     names = wire_names(cls)
-    overrides: dict[str, Any] = {name: override(rename=wire) for name, wire in names.items()}
-    overrides["extra_fields"] = override(omit=True)
-    build = make_dict_structure_fn(cls, converter, **overrides)
-    known = frozenset(names.values())
+    namespace: dict[str, Any] = {
+        "_cls": cls,
+        "_new": object.__new__,
+        "_Problem": _Problem,
+        "_known": frozenset(names.values()),
+        "_extras": _extras,
+    }
+    lines = [
+        "def structure(o, _):",
+        "    if o.__class__ is not dict:",
+        f"        raise _Problem('expected an object for {cls.__name__}, got ' + type(o).__name__)",
+        "    obj = _new(_cls)",
+    ]
+    for index, a in enumerate(attrs.fields(cls)):
+        if a.name == "extra_fields":
+            continue
+        constant = a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        inner = _optional_parts(a.type)[0] if _is_optional_field(a.type) else a.type
+        namespace[f"_d{index}"] = a.default if constant else _MISSING
+        namespace[f"_e{index}"] = _exact_type(inner) or _NoExactType
+        namespace[f"_s{index}"] = _slow_field(a, names[a.name])
+        # An absent field keeps a constant default (UNSET) as it is; a factory or a
+        # required field must go through the slow path even when absent.
+        skip_default = f" and x is not _d{index}" if constant else ""
+        lines += [
+            f"    x = o.get({names[a.name]!r}, _d{index})",
+            f"    if x.__class__ is not _e{index}{skip_default}:",
+            f"        x = _s{index}(x)",
+            f"    obj.{a.name} = x",
+        ]
+    lines += [
+        "    obj.extra_fields = {} if _known.issuperset(o) else _extras(o, _known)",
+        "    return obj",
+    ]
+    exec(compile("\n".join(lines), f"<tillpoint structure {cls.__name__}>", "exec"), namespace)
+    return namespace["structure"]  # type: ignore[no-any-return]
 
-    def structure_model(data: Any, _: Any) -> Model:
-        if not isinstance(data, dict):
-            raise ValueError(f"expected a {cls.__name__} object, got {type(data).__name__}")
-        obj = build(data, cls)
-        if not known.issuperset(data):
-            obj.extra_fields = {k: v for k, v in data.items() if k not in known}
-        return obj
 
-    return structure_model
+def _extras(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in known}
+
+
+def _slow_field(field: attrs.Attribute[Any], wire: str) -> Callable[[Any], Any]:
+    """Everything but the fast path: missing, null, conversion, and where it went wrong."""
+    t = field.type
+    inner, allows_none = _optional_parts(t) if _is_optional_field(t) else (t, False)
+    hook = _passthrough if inner is Any else converter.get_structure_hook(inner)
+    default: Any = field.default
+    factory = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
+
+    def slow(value: Any) -> Any:
+        if value is _MISSING:
+            if factory is not None:
+                return factory()
+            raise _Problem(f"required field {wire} is missing")
+        if value is None:
+            if allows_none:
+                return None
+            raise _Problem("null is not allowed here", f".{wire}")
+        try:
+            return hook(value, inner)
+        except _Problem as problem:
+            raise problem.under(f".{wire}") from None
+        except (ValueError, TypeError) as exc:
+            raise _Problem(str(exc), f".{wire}") from None
+
+    return slow
+
+
+def _passthrough(value: Any, _: Any) -> Any:
+    return value
 
 
 def _unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
