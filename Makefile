@@ -21,7 +21,7 @@ $(UV):
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --all-extras --group dev
+	$(UV) sync --frozen --all-extras --group dev --group bench --group docs
 	@touch $@
 
 venv: $(VENV)/.synced
