@@ -55,10 +55,17 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
+_MAX_EXACT_INT = 2**53
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
-        if value.is_finite() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
-            return int(value)  # Decimal("10") goes out as 10, not 10.0
+        # Beyond 2**53 a double (what the server reads) no longer holds every
+        # integer, and int() of Decimal("1E+400") would build a 401-digit number.
+        if value.is_finite() and value.adjusted() < 16:
+            if value.as_tuple().exponent >= 0:  # type: ignore[operator]
+                if abs(value) <= _MAX_EXACT_INT:
+                    return int(value)  # Decimal("10") goes out as 10, not 10.0
         number = float(value)
         # repr(float) is the shortest string that reads back as the same double, so a
         # Decimal survives exactly iff reading that string gives the Decimal back.
@@ -125,7 +132,12 @@ def _structure_bool(value: Any, _: Any) -> bool:
 def _structure_int(value: Any, _: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.adjusted() < 19  # int(Decimal("1e999999999")) would take hours
+        and value == value.to_integral_value()
+    ):
         return int(value)
     raise ValueError(f"expected an integer, got {type(value).__name__}")
 
@@ -418,11 +430,15 @@ def _passthrough(value: Any, _: Any) -> Any:
 
 def _unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
     attrs.resolve_types(cls)
+    defaults = {a.name: a.default for a in attrs.fields(cls)}
+    # Leave out what was never set (UNSET) — but a real default such as
+    # CheckoutList.has_more=False is a value, and is written.
     overrides: dict[str, Any] = {
-        name: override(rename=wire) for name, wire in wire_names(cls).items()
+        name: override(rename=wire, omit_if_default=defaults[name] is UNSET)
+        for name, wire in wire_names(cls).items()
     }
     overrides["extra_fields"] = override(omit=True)
-    build = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
+    build = make_dict_unstructure_fn(cls, converter, **overrides)
 
     def unstructure_model(obj: Model) -> dict[str, Any]:
         data = build(obj)
