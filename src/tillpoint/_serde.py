@@ -62,10 +62,13 @@ def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
         # Beyond 2**53 a double (what the server reads) no longer holds every
         # integer, and int() of Decimal("1E+400") would build a 401-digit number.
-        if value.is_finite() and value.adjusted() < 16:
-            if value.as_tuple().exponent >= 0:  # type: ignore[operator]
-                if abs(value) <= _MAX_EXACT_INT:
-                    return int(value)  # Decimal("10") goes out as 10, not 10.0
+        if (
+            value.is_finite()
+            and value.adjusted() < 16
+            and value.as_tuple().exponent >= 0  # type: ignore[operator]
+            and abs(value) <= _MAX_EXACT_INT
+        ):
+            return int(value)  # Decimal("10") goes out as 10, not 10.0
         number = float(value)
         # repr(float) is the shortest string that reads back as the same double, so a
         # Decimal survives exactly iff reading that string gives the Decimal back.

@@ -55,4 +55,6 @@ async def checkouts_update(
 ) -> Result[Checkout, CheckoutsUpdateError]:
     """Change a checkout; only the fields set on ``body`` are sent. Totals and the
     payment session are recomputed by the server."""
-    return await _OPERATION.call(core, path_params={"checkout_id": checkout_id}, body=body, options=options)
+    return await _OPERATION.call(
+        core, path_params={"checkout_id": checkout_id}, body=body, options=options
+    )

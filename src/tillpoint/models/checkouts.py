@@ -474,7 +474,7 @@ class Source(DigitalRiverModel):
     upstream_id: str | Unset | None = UNSET
     live_mode: bool | Unset | None = UNSET
     # The other payment methods' details, as the API sends them.
-    customer_credit: dict[str, Any] | None | Unset = UNSET
+    customer_credit: dict[str, Any] | Unset | None = UNSET
     google_pay: dict[str, Any] | Unset | None = UNSET
     apple_pay: dict[str, Any] | Unset | None = UNSET
     pay_pal: dict[str, Any] | Unset | None = UNSET
