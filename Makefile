@@ -15,6 +15,7 @@ help:
 	@echo "make test   run the test suite (asyncio and trio)"
 	@echo "make lint   ruff + mypy --strict"
 	@echo "make bench  benchmarks, as ratios against raw httpx and the gr4vy SDK"
+	@echo "make docs   build the documentation site (mkdocs --strict) into site/"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -41,5 +42,11 @@ format: venv
 demo: venv
 	$(UV) run --frozen --no-sync python examples/quickstart.py
 
+bench: venv
+	$(UV) run --frozen --no-sync python -m bench $(BENCH_ARGS)
+
+docs: venv
+	$(UV) run --frozen --no-sync mkdocs build --strict
+
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache build dist
+	rm -rf .venv .tools .mypy_cache .ruff_cache build dist site
