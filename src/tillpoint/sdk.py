@@ -7,6 +7,7 @@ the value and raise the error, and ``checkouts.list`` pages for you.
         checkout = await tp.checkouts.create(models.CheckoutCreate(...))
         async for checkout in tp.checkouts.list(currency="USD"):
             ...
+        session = await tp.sessions.create(models.CheckoutSessionCreate(amount=1299))
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
-    from .funcs._operation import RequestOptions, WriteOptions
+    from .funcs._operation import RequestOptions, SessionOptions, WriteOptions
     from .models.checkouts import Checkout, CheckoutCreate, CheckoutList, CheckoutUpdate, Source
+    from .models.sessions import CheckoutSession, CheckoutSessionCreate
 
-__all__ = ["CheckoutPager", "Checkouts", "Tillpoint"]
+__all__ = ["CheckoutPager", "Checkouts", "Sessions", "Tillpoint"]
 
 
 class Tillpoint:
@@ -39,6 +41,7 @@ class Tillpoint:
             raise TypeError("pass either core= or TillpointCore options, not both")
         self.core = core if core is not None else TillpointCore(**options)
         self.checkouts = Checkouts(self.core)
+        self.sessions = Sessions(self.core)
 
     async def aclose(self) -> None:
         """Close the connection pool tillpoint created (a client you passed stays open)."""
@@ -103,6 +106,37 @@ class Checkouts:
         """Detach a payment source."""
         result = await funcs.checkouts_detach_source(self._core, checkout_id, source_id, **options)
         result.unwrap()
+
+
+class Sessions:
+    """``tp.sessions``: Gr4vy checkout sessions; every method raises on failure.
+
+    Each takes ``merchant_account_id=`` (sent as ``x-gr4vy-merchant-account-id``) on
+    top of the usual per-call options.
+    """
+
+    def __init__(self, core: TillpointCore) -> None:
+        self._core = core
+
+    async def create(
+        self, body: CheckoutSessionCreate | None = None, /, **options: Unpack[SessionOptions]
+    ) -> CheckoutSession:
+        """Create a checkout session (no body: an empty session)."""
+        return (await funcs.sessions_create(self._core, body, **options)).unwrap()
+
+    async def get(self, session_id: str, /, **options: Unpack[SessionOptions]) -> CheckoutSession:
+        """Retrieve a checkout session."""
+        return (await funcs.sessions_get(self._core, session_id, **options)).unwrap()
+
+    async def update(
+        self, session_id: str, body: CheckoutSessionCreate, /, **options: Unpack[SessionOptions]
+    ) -> CheckoutSession:
+        """Replace a checkout session (``expires_in`` only if you set it)."""
+        return (await funcs.sessions_update(self._core, session_id, body, **options)).unwrap()
+
+    async def delete(self, session_id: str, /, **options: Unpack[SessionOptions]) -> None:
+        """Delete a checkout session."""
+        (await funcs.sessions_delete(self._core, session_id, **options)).unwrap()
 
 
 class CheckoutPager:

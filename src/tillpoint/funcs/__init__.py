@@ -13,6 +13,10 @@ from .checkouts_detach_source import checkouts_detach_source
 from .checkouts_get import checkouts_get
 from .checkouts_list import checkouts_list
 from .checkouts_update import checkouts_update
+from .sessions_create import sessions_create
+from .sessions_delete import sessions_delete
+from .sessions_get import sessions_get
+from .sessions_update import sessions_update
 
 __all__ = [
     "checkouts_attach_source",
@@ -22,4 +26,8 @@ __all__ = [
     "checkouts_get",
     "checkouts_list",
     "checkouts_update",
+    "sessions_create",
+    "sessions_delete",
+    "sessions_get",
+    "sessions_update",
 ]

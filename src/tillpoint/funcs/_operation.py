@@ -37,7 +37,14 @@ if TYPE_CHECKING:
     from ..core import TillpointCore
     from ..retries import RetryConfig
 
-__all__ = ["AnyCallError", "Operation", "RequestOptions", "WriteOptions", "require_id"]
+__all__ = [
+    "AnyCallError",
+    "Operation",
+    "RequestOptions",
+    "SessionOptions",
+    "WriteOptions",
+    "require_id",
+]
 
 T = TypeVar("T")
 
@@ -68,6 +75,19 @@ class WriteOptions(RequestOptions, total=False):
     retry failures that may have reached the server."""
 
 
+class SessionOptions(RequestOptions, total=False):
+    """Per-call options of the Gr4vy checkout-session functions."""
+
+    merchant_account_id: str | None
+    """Sent as ``x-gr4vy-merchant-account-id``; replaces the core's for this call."""
+
+
+MERCHANT_ACCOUNT_HEADER = "x-gr4vy-merchant-account-id"
+
+# Gr4vy's error body keys (api-contract §5.5); a dict with none of them is not one.
+_GR4VY_ERROR_KEYS = frozenset({"type", "code", "status", "message", "details", "resource_id"})
+
+
 def require_id(value: object, name: str) -> str:
     """Check a path parameter: a non-blank string, or ``InvalidRequestError``."""
     if not isinstance(value, str) or not value.strip():
@@ -82,6 +102,18 @@ def _segment(value: str) -> str:
     # and dot segments, which URL normalisation would otherwise resolve away.
     encoded = quote(value, safe="")
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
+def _header_value(value: object, name: str) -> str:
+    # httpx would raise its own error (or h11 a protocol error) for a value that
+    # cannot be a header; say which parameter was wrong instead.
+    text = require_id(value, name)
+    if not text.isascii() or not text.isprintable():
+        raise InvalidRequestError(
+            f"{name} must be printable ASCII (it is sent as a header), got {text!r}",
+            parameter=name,
+        )
+    return text
 
 
 def _idempotency_key() -> str:
@@ -102,6 +134,8 @@ class Operation(Generic[T]):
     """The operation's error union: its typed status classes are the statuses it declares."""
     body: type[Any] | None = None
     """The model the body must be, when the operation sends one."""
+    body_required: bool = True
+    """When false, a ``None`` body sends no body at all (no content, no Content-Type)."""
     retry: _transport.RetryRule
     api: Literal["digitalriver", "gr4vy"] = "digitalriver"
     idempotency_key: bool = False
@@ -172,7 +206,7 @@ class Operation(Generic[T]):
         url = (server_url or core.server_url) + path
 
         content = None
-        if self.body is not None:
+        if self.body is not None and (body is not None or self.body_required):
             if not isinstance(body, self.body):
                 raise InvalidRequestError(
                     f"body must be a models.{self.body.__name__}, not {type(body).__name__}",
@@ -184,6 +218,14 @@ class Operation(Generic[T]):
                 raise InvalidRequestError(f"the request body cannot be sent: {exc}") from None
 
         request_headers = dict(headers) if headers else {}
+        if self.api == "gr4vy":
+            merchant = cast("SessionOptions", options).get("merchant_account_id")
+            if merchant is None:
+                merchant = core.merchant_account_id  # itself from TILLPOINT_MERCHANT_ACCOUNT_ID
+            if merchant is not None:
+                request_headers[MERCHANT_ACCOUNT_HEADER] = _header_value(
+                    merchant, "merchant_account_id"
+                )
         rule = self.retry
         caller_key = options.get("idempotency_key")
         if caller_key is not None:
@@ -256,7 +298,9 @@ class Operation(Generic[T]):
         model: type[ErrorBody]
         if "detail" in data and response.status_code == 422:
             model = ValidationErrorBody
-        elif self.api == "gr4vy" and ("code" in data or "message" in data):
+        elif self.api == "gr4vy":
+            if _GR4VY_ERROR_KEYS.isdisjoint(data):
+                return None
             model = Gr4vyErrorBody
         elif "errors" in data or "type" in data:
             model = DigitalRiverErrorBody
