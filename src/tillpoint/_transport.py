@@ -11,7 +11,7 @@ import inspect
 import logging
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
 import anyio
@@ -104,7 +104,8 @@ async def send(
     backoff = config.backoff
     max_attempts = 1 if config.strategy == "none" else config.max_attempts
     budget = backoff.max_elapsed_time / 1000
-    timeout = httpx.Timeout((timeout_ms or core.timeout_ms) / 1000)
+    attempt_timeout = (timeout_ms or core.timeout_ms) / 1000
+    timeout = httpx.Timeout(attempt_timeout)
     client = core.client()
     hooks = core.hooks.before_request
     path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
@@ -137,25 +138,22 @@ async def send(
             request = await hook(request) or request
 
         sent_at = time.monotonic()
-        outcome: httpx.Response | TillpointError
-        response: httpx.Response | None = None
-        try:
-            response = await client.send(request, stream=True)
-        except httpx.TransportError as exc:
-            outcome = _connection_error(exc, method, path)
-            retryable = config.retry_connection_errors and (
-                isinstance(exc, _NOT_SENT) or rule.ambiguous_failures
-            )
-        else:
-            retryable = response.status_code in rule.statuses
-            if not retryable or attempt >= max_attempts:
-                outcome = await _read_bounded(response, core.max_response_bytes, method, path)
-            else:
-                outcome = response
+        outcome, sent = await _attempt(
+            client, request, attempt_timeout, core.max_response_bytes, method, path
+        )
 
         if logger.isEnabledFor(logging.DEBUG):
             _log_attempt(operation, method, path, outcome, attempt, sent_at)
 
+        response = outcome if isinstance(outcome, httpx.Response) else None
+        if response is not None:
+            retryable = response.status_code in rule.statuses
+        else:
+            retryable = (
+                isinstance(outcome, APIConnectionError)
+                and config.retry_connection_errors
+                and (not sent or rule.ambiguous_failures)
+            )
         if not retryable or attempt >= max_attempts:
             return outcome, token
 
@@ -164,11 +162,7 @@ async def send(
         delay = asked if asked is not None else backoff.delay(attempt - 1)
         if elapsed + delay > budget:
             # The wait would overrun the budget: answer now with what we have.
-            if response is not None:
-                outcome = await _read_bounded(response, core.max_response_bytes, method, path)
             return outcome, token
-        if response is not None:
-            await response.aclose()
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "%s %s %s: retrying in %.2fs (attempt %d of %d)",
@@ -180,6 +174,65 @@ async def send(
                 max_attempts,
             )
         await _sleep(delay)
+
+
+class _Progress:
+    """How far an attempt got, from httpcore's trace events (chaining any caller's tracer).
+
+    A connection failure only proves the request did *not* reach the server when it
+    happened before a byte of it was written; the trace tells us which. Transports
+    that emit no trace events (mocks, custom transports) leave ``traced`` false, and
+    we then assume the worst: that the request may have been sent.
+    """
+
+    __slots__ = ("inner", "sent", "traced")
+
+    def __init__(self, inner: Callable[[str, dict[str, object]], Awaitable[None]] | None) -> None:
+        self.inner = inner
+        self.traced = False
+        self.sent = False
+
+    async def __call__(self, event: str, info: dict[str, object]) -> None:
+        self.traced = True
+        if ".send_request_headers." in event:
+            self.sent = True
+        if self.inner is not None:
+            await self.inner(event, info)
+
+
+async def _attempt(
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    seconds: float,
+    limit: int,
+    method: str,
+    path: str,
+) -> tuple[httpx.Response | TillpointError, bool]:
+    """Send once and read the body, all within ``seconds``.
+
+    httpx's own timeouts bound each network operation; a server trickling its body a
+    byte at a time would pass every one of them, so the attempt as a whole has a
+    deadline too. Returns the outcome, and whether the request may have reached the
+    server (what decides if a non-idempotent request may be retried).
+    """
+    progress = _Progress(request.extensions.get("trace"))
+    request.extensions = {**request.extensions, "trace": progress}
+    outcome: httpx.Response | TillpointError
+    with anyio.move_on_after(seconds) as deadline:
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
+            return _connection_error(exc, method, path), not not_sent
+        # A response has begun: the server surely has the request. Read it all (even an
+        # error body we will retry: that lets the connection be reused).
+        outcome = await _read_bounded(response, limit, method, path)
+    if deadline.cancelled_caught:
+        error = APITimeoutError(
+            f"no complete response within {seconds * 1000:.0f} ms", method=method, path=path
+        )
+        return error, not progress.traced or progress.sent
+    return outcome, True
 
 
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> TillpointError:
@@ -208,11 +261,23 @@ async def _read_bounded(
             return _too_large(response, limit)
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                return _too_large(response, limit)
-            chunks.append(chunk)
+        too_large = False
+        with anyio.CancelScope() as reading:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit and not too_large:
+                    # Stop by cancelling our own read rather than breaking out of the
+                    # loop: the cancellation unwinds (and so finishes) the generators
+                    # httpx and httpcore nest, and httpcore closes the connection.
+                    # A break would leave them to the garbage collector, which under
+                    # trio cannot run their cleanup.
+                    too_large = True
+                    chunks.clear()
+                    reading.cancel()
+                if not too_large:
+                    chunks.append(chunk)
+        if too_large:
+            return _too_large(response, limit)
         # What httpx's own aread() does, so response.content works for callers.
         response._content = b"".join(chunks)
         return response

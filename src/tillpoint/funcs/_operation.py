@@ -8,7 +8,6 @@ maps what comes back to ``Ok`` or ``Err``.
 
 from __future__ import annotations
 
-import json
 import os
 import typing
 from collections.abc import Mapping, Sequence
@@ -251,10 +250,12 @@ class Operation(Generic[T]):
         assert self.returns is not None
         try:
             value = _serde.structure(_serde.loads(response.content), self.returns)
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            problem = f"the {response.status_code} response is not valid JSON ({exc})"
         except _serde.DecodeError as exc:
             problem = f"the {response.status_code} response is not a {self.returns.__name__}: {exc}"
+        except (ValueError, RecursionError) as exc:
+            # JSONDecodeError, UnicodeDecodeError, and the ValueError json raises for an
+            # integer longer than sys.get_int_max_str_digits() (a hostile body).
+            problem = f"the {response.status_code} response is not valid JSON ({exc})"
         else:
             return Ok(value, response)
         return Err(

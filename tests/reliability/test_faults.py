@@ -1,0 +1,390 @@
+"""Fault injection over real sockets: every way the network and the server misbehave.
+
+Each test drives tillpoint against the scripted server on 127.0.0.1 and pins down
+the exact result type, how many attempts the server saw, how long it took against
+the budget (generous upper bounds only), that a create kept one ``Idempotency-Key``
+across its attempts, and that the connection pool was left with nothing leaked.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+import anyio
+import httpx
+import pytest
+
+from tillpoint import BackoffStrategy, Err, Ok, RetryConfig, errors, models
+from tillpoint.funcs import checkouts_create, checkouts_delete, checkouts_get, checkouts_update
+from tillpoint.hooks import Hooks
+
+from .conftest import FAST, assert_pool_clean, make_core
+from .server import Close, Endless, Recorded, Reply, Reset, ScriptedServer, Stall, refused_port
+
+pytestmark = pytest.mark.anyio
+
+CHECKOUT = {"id": "c1", "currency": "USD", "totalAmount": 10.5}
+BODY = models.CheckoutCreate(
+    currency="USD", items=[models.Item(sku_id="sku-1", quantity=1, price=Decimal("10.5"))]
+)
+BUDGET = FAST.backoff.max_elapsed_time / 1000
+SLACK = 2.0
+"""Added to every upper bound on time, so a slow machine never fails a test."""
+
+
+class Stopwatch:
+    elapsed: float = math.inf
+
+
+@contextmanager
+def stopwatch() -> Iterator[Stopwatch]:
+    watch = Stopwatch()
+    started = time.monotonic()
+    try:
+        yield watch
+    finally:
+        watch.elapsed = time.monotonic() - started
+
+
+def one_key(requests: list[Recorded]) -> str:
+    """The single Idempotency-Key every attempt carried."""
+    keys = {r.header("idempotency-key") for r in requests}
+    assert len(keys) == 1, keys
+    (key,) = keys
+    assert key, "the create carried no Idempotency-Key"
+    return key
+
+
+# --- no response at all -------------------------------------------------------------
+
+
+async def test_connection_refused_is_retried_and_returned_as_a_connection_error() -> None:
+    attempts: list[httpx.Request] = []
+
+    async def count(request: httpx.Request) -> None:
+        attempts.append(request)
+
+    core = make_core(f"http://127.0.0.1:{refused_port()}", hooks=Hooks(before_request=count))
+    async with core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.APIConnectionError
+        assert got.response is None
+        assert len(attempts) == FAST.max_attempts  # a refused connect surely did nothing
+        assert watch.elapsed < BUDGET + SLACK
+        assert_pool_clean(core)
+
+        # Even a create without a key retries it: nothing reached the server.
+        attempts.clear()
+        created = await checkouts_create(core, BODY)
+        assert isinstance(created, Err)
+        assert type(created.error) is errors.APIConnectionError
+        assert len(attempts) == FAST.max_attempts
+        assert len({r.headers["idempotency-key"] for r in attempts}) == 1
+        assert_pool_clean(core)
+
+
+async def test_a_reset_before_any_response(server: ScriptedServer) -> None:
+    server.script(Reset())
+    async with make_core(server.url) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.APIConnectionError
+        assert len(server.requests) == FAST.max_attempts  # a read may be repeated
+        assert_pool_clean(core)
+
+        # A create may have been processed before the reset: without a key, no retry.
+        server.script(Reset())
+        created = await checkouts_create(core, BODY)
+        assert isinstance(created, Err)
+        assert type(created.error) is errors.APIConnectionError
+        assert len(server.requests) == 1
+        assert_pool_clean(core)
+
+        # With the caller's key the server can dedupe, so the create is retried — and
+        # recovers — sending that same key every time.
+        server.script(Reset(), Close(), Reply(201, CHECKOUT))
+        created = await checkouts_create(core, BODY, idempotency_key="order-42")
+        assert isinstance(created, Ok)
+        assert len(server.requests) == 3
+        assert one_key(server.requests) == "order-42"
+        assert_pool_clean(core)
+
+
+async def test_a_body_cut_short_is_a_connection_error_and_a_read_retries_it(
+    server: ScriptedServer,
+) -> None:
+    cut = Reply(200, b'{"id": "c1", "curr', content_length=400)
+    server.script(cut, cut, Reply(200, CHECKOUT))
+    async with make_core(server.url) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Ok), got
+        assert got.value.id == "c1"
+        assert len(server.requests) == 3
+        assert_pool_clean(core)
+
+        server.script(cut)
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.APIConnectionError
+        assert len(server.requests) == FAST.max_attempts
+        assert_pool_clean(core)
+
+        # The create's request was processed (a response began): no retry without a key.
+        server.script(Reply(201, b'{"id": "c1"', content_length=400))
+        created = await checkouts_create(core, BODY)
+        assert isinstance(created, Err)
+        assert type(created.error) is errors.APIConnectionError
+        assert len(server.requests) == 1
+        assert_pool_clean(core)
+
+
+async def test_a_response_slower_than_the_timeout(server: ScriptedServer) -> None:
+    server.script(Stall(5))
+    async with make_core(server.url, timeout_ms=200) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.APITimeoutError
+        assert len(server.requests) == FAST.max_attempts
+        assert 4 * 0.2 <= watch.elapsed < BUDGET + 4 * 0.2 + SLACK
+        assert_pool_clean(core)
+
+        server.script(Stall(5))
+        with stopwatch() as watch:
+            created = await checkouts_create(core, BODY)
+        assert isinstance(created, Err)
+        assert type(created.error) is errors.APITimeoutError
+        assert len(server.requests) == 1  # it may have been processed: not repeated
+        assert 0.2 <= watch.elapsed < 0.2 + SLACK
+        assert_pool_clean(core)
+
+        # A slow server that then answers in time succeeds.
+        server.script(Reply(200, CHECKOUT, delay=0.05))
+        assert isinstance(await checkouts_get(core, "c1"), Ok)
+        assert_pool_clean(core)
+
+
+async def test_a_trickling_response_is_bounded_by_the_timeout(server: ScriptedServer) -> None:
+    # Each piece arrives well within the 300 ms timeout, but the whole body would
+    # take 3 s: the per-attempt timeout bounds the attempt, not only each read.
+    padded = dict(CHECKOUT, padding="x" * 3_000)
+    server.script(Reply(200, padded, chunked=True, chunk_size=100, trickle=0.1))
+    retries = RetryConfig.none()
+    async with make_core(server.url, timeout_ms=300, retry_config=retries) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.APITimeoutError
+        assert 0.3 <= watch.elapsed < 0.3 + SLACK
+        assert len(server.requests) == 1
+        assert_pool_clean(core)
+
+
+# --- rate limits and Retry-After ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "asked"),
+    [
+        pytest.param({"Retry-After": "1"}, 1.0, id="seconds"),
+        pytest.param({"retry-after-ms": "250"}, 0.25, id="retry-after-ms"),
+    ],
+)
+async def test_429_waits_as_long_as_the_server_asks(
+    server: ScriptedServer, headers: dict[str, str], asked: float
+) -> None:
+    server.script(Reply(429, {"type": "too_many_requests"}, headers=headers), Reply(200, CHECKOUT))
+    async with make_core(server.url) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Ok), got
+        first, second = server.requests
+        assert second.at - first.at >= asked - 0.02
+        assert watch.elapsed < asked + SLACK
+        assert_pool_clean(core)
+
+
+async def test_429_with_retry_after_as_an_http_date(server: ScriptedServer) -> None:
+    # Whole seconds only in an HTTP date: ask for the start of the second after next.
+    when = math.floor(time.time()) + 2
+    date = email.utils.formatdate(when, usegmt=True)
+    server.script(Reply(429, headers={"Retry-After": date}), Reply(200, CHECKOUT))
+    async with make_core(server.url) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Ok), got
+        assert server.requests[1].wall >= when - 0.05
+        assert watch.elapsed < 2 + SLACK
+        assert_pool_clean(core)
+
+
+async def test_429_asking_longer_than_the_budget_is_returned_at_once(
+    server: ScriptedServer,
+) -> None:
+    server.script(Reply(429, {"type": "too_many_requests"}, headers={"Retry-After": "3600"}))
+    async with make_core(server.url) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.Error429
+        assert got.error.headers["retry-after"] == "3600"
+        assert len(server.requests) == 1
+        assert watch.elapsed < SLACK
+        assert_pool_clean(core)
+
+
+async def test_retries_stop_at_the_time_budget(server: ScriptedServer) -> None:
+    budget = RetryConfig(
+        backoff=BackoffStrategy(initial_interval=100, max_interval=100, max_elapsed_time=350),
+        max_attempts=50,
+    )
+    server.script(Reply(503))
+    async with make_core(server.url, retry_config=budget) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.Error503
+        # Delays of 75-100 ms within 350 ms: 4 to 6 attempts, never 50.
+        assert 2 <= len(server.requests) <= 6
+        assert watch.elapsed < 0.35 + SLACK
+        assert_pool_clean(core)
+
+
+# --- transient statuses -------------------------------------------------------------
+
+
+async def test_503_twice_then_success(server: ScriptedServer) -> None:
+    unavailable = Reply(503, {"type": "service_unavailable", "errors": [{"code": "x"}]})
+    server.script(unavailable, unavailable, Reply(200, CHECKOUT))
+    async with make_core(server.url) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Ok), got
+        assert len(server.requests) == 3
+        assert watch.elapsed < BUDGET + SLACK
+        assert_pool_clean(core)
+
+        # 503 means "not processed": even a create without the caller's key retries
+        # it, and every attempt carries the one key minted for this call.
+        server.script(unavailable, unavailable, Reply(201, CHECKOUT))
+        created = await checkouts_create(core, BODY)
+        assert isinstance(created, Ok), created
+        assert len(server.requests) == 3
+        assert all(r.method == "POST" and r.path == "/checkouts" for r in server.requests)
+        key = one_key(server.requests)
+        assert len(key) == 36
+        assert len({r.body for r in server.requests}) == 1
+        assert_pool_clean(core)
+
+        # The next call gets a fresh key.
+        server.script(Reply(201, CHECKOUT))
+        again = await checkouts_create(core, BODY)
+        assert isinstance(again, Ok)
+        assert one_key(server.requests) != key
+
+
+async def test_an_html_502_from_a_proxy(server: ScriptedServer) -> None:
+    page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    server.script(Reply(502, page, headers={"Content-Type": "text/html"}))
+    async with make_core(server.url) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err)
+        assert type(got.error) is errors.Error502
+        assert got.error.data is None
+        assert got.error.body == page
+        assert got.error.status_code == 502
+        assert len(server.requests) == FAST.max_attempts
+        assert_pool_clean(core)
+
+        # A 502 may hide a processed create: without the caller's key it is not repeated.
+        server.script(Reply(502, page, headers={"Content-Type": "text/html"}))
+        created = await checkouts_create(core, BODY)
+        assert isinstance(created, Err)
+        assert type(created.error) is errors.Error502
+        assert len(server.requests) == 1
+        assert_pool_clean(core)
+
+
+# --- success statuses with a bad body ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param(Reply(200, b""), id="empty"),
+        pytest.param(Reply(200, b'{"id": "c1", '), id="invalid-json"),
+        pytest.param(Reply(200, b"\xff\xfe\x00garbage"), id="not-utf8"),
+        pytest.param(Reply(200, [1, 2, 3]), id="wrong-shape"),
+        pytest.param(Reply(200, b'{"totalAmount": 1' + b"0" * 5000 + b"}"), id="huge-integer"),
+    ],
+)
+async def test_a_success_status_with_a_bad_body(server: ScriptedServer, reply: Reply) -> None:
+    server.script(reply)
+    async with make_core(server.url) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.ResponseValidationError
+        assert got.error.status_code == 200
+        assert len(server.requests) == 1  # a bad body is not transient
+        assert_pool_clean(core)
+
+
+async def test_an_empty_204_is_ok_and_an_empty_200_update_is_not(server: ScriptedServer) -> None:
+    server.script(Reply(204))
+    async with make_core(server.url) as core:
+        deleted = await checkouts_delete(core, "c1")
+        assert isinstance(deleted, Ok)
+        assert deleted.value is None
+        server.script(Reply(200))
+        updated = await checkouts_update(core, "c1", models.CheckoutUpdate(email="a@b.c"))
+        assert isinstance(updated, Err)
+        assert type(updated.error) is errors.ResponseValidationError
+        assert_pool_clean(core)
+
+
+# --- bodies larger than max_response_bytes ------------------------------------------
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_a_body_larger_than_max_response_bytes(
+    server: ScriptedServer, declared: bool
+) -> None:
+    limit = 64 * 1024
+    total = 64 * 1024 * 1024  # far more than the socket buffers: the server would block
+    server.script(Endless(total, declared=declared))
+    async with make_core(server.url, max_response_bytes=limit) as core:
+        with stopwatch() as watch:
+            got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.ResponseValidationError
+        assert "max_response_bytes" in str(got.error)
+        assert len(server.requests) == 1
+        assert watch.elapsed < SLACK
+        assert_pool_clean(core)
+
+        # The client hung up instead of reading on: the server never got to send it all.
+        await anyio.to_thread.run_sync(server.wait_for_hang_up)
+        assert server.hung_up, "the server sent the whole body"
+        assert server.hung_up[0] < total
+
+        # The core is still usable.
+        server.script(Reply(200, CHECKOUT))
+        assert isinstance(await checkouts_get(core, "c1"), Ok)
+        assert_pool_clean(core)
+
+
+async def test_a_body_of_exactly_max_response_bytes_is_read(server: ScriptedServer) -> None:
+    body = b'{"id": "c1", "currency": "USD", "pad": "' + b"x" * 1000 + b'"}'
+    for chunked in (False, True):
+        server.script(Reply(200, body, chunked=chunked, chunk_size=256))
+        async with make_core(server.url, max_response_bytes=len(body)) as core:
+            got = await checkouts_get(core, "c1")
+            assert isinstance(got, Ok), got
+            assert_pool_clean(core)
