@@ -1,0 +1,180 @@
+"""Per call: steady-state cost of one call over an in-memory transport.
+
+* ``checkouts_get`` of a full checkout against raw httpx + ``json.loads`` of the
+  same bytes through the same kind of transport (target ≤ 2.0x);
+* ``sessions_get`` against the ``gr4vy`` SDK's ``checkout_sessions.get_async`` on
+  the same transport and payload (target: tillpoint ≥ 10x faster).
+
+Each pair runs ``calls`` sequential calls of one side then the other (the order
+alternating), on one event loop, after a warm-up; the figure is the median of the
+per-pair ratios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import time
+from collections.abc import Awaitable, Callable
+
+from . import payloads
+from ._measure import Row, Target, fmt_seconds, median, pair_ratio
+from ._mock import DR_URL, GR4VY_URL, TOKEN, client_for
+
+__all__ = ["run"]
+
+Call = Callable[[], Awaitable[object]]
+
+
+def has_sessions_get() -> bool:
+    return importlib.util.find_spec("tillpoint.funcs.sessions_get") is not None
+
+
+async def _batch(call: Call, calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        await call()
+    return (time.perf_counter() - started) / calls
+
+
+async def _pairs(subject: Call, baseline: Call, pairs: int, calls: int) -> tuple[list[float], ...]:
+    for _ in range(max(3, calls // 10)):  # warm-up: hooks generated, pools made, caches hot
+        await subject()
+        await baseline()
+    ours: list[float] = []
+    theirs: list[float] = []
+    for index in range(pairs):
+        if index % 2:
+            theirs.append(await _batch(baseline, calls))
+            ours.append(await _batch(subject, calls))
+        else:
+            ours.append(await _batch(subject, calls))
+            theirs.append(await _batch(baseline, calls))
+    return ours, theirs
+
+
+def _raw(body: bytes, url: str) -> Call:
+    client = client_for(body)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
+
+    async def call() -> object:
+        response = await client.get(url, headers=headers)
+        return json.loads(response.content)
+
+    return call
+
+
+async def _checkouts(pairs: int, calls: int) -> list[Row]:
+    from tillpoint import TillpointCore
+    from tillpoint.funcs import checkouts_get
+
+    body = payloads.full_checkout_bytes()
+    core = TillpointCore(bearer_auth=TOKEN, server_url=DR_URL, client=client_for(body))
+
+    async def ours() -> object:
+        result = await checkouts_get(core, payloads.CHECKOUT_ID)
+        if not result.ok:
+            raise AssertionError(f"checkouts_get failed: {result.error!r}")
+        return result.value
+
+    raw = _raw(body, f"{DR_URL}/checkouts/{payloads.CHECKOUT_ID}")
+    a, b = await _pairs(ours, raw, pairs, calls)
+    return [
+        Row(
+            "per call",
+            "checkouts_get vs raw httpx + json.loads",
+            fmt_seconds(median(a)),
+            fmt_seconds(median(b)),
+            pair_ratio(a, b),
+            Target("at_most", 2.0),
+            note=f"full checkout, {len(body) // 1024} KiB",
+        )
+    ]
+
+
+def _gr4vy_call(body: bytes) -> Call:
+    from gr4vy import Gr4vy
+
+    sdk = Gr4vy(bearer_auth=TOKEN, server_url=GR4VY_URL, async_client=client_for(body))
+
+    async def call() -> object:
+        return await sdk.checkout_sessions.get_async(session_id=payloads.SESSION_ID)
+
+    return call
+
+
+async def _sessions(pairs: int, calls: int) -> list[Row]:
+    body = payloads.session_bytes()
+    raw = _raw(body, f"{GR4VY_URL}/checkout/sessions/{payloads.SESSION_ID}")
+    gr4vy = _gr4vy_call(body)
+    # gr4vy is an order of magnitude slower: fewer calls keep the pair balanced in time.
+    g, r = await _pairs(gr4vy, raw, pairs, max(1, calls // 5))
+    rows = [
+        Row(
+            "per call",
+            "gr4vy checkout_sessions.get vs raw httpx + json.loads",
+            fmt_seconds(median(g)),
+            fmt_seconds(median(r)),
+            pair_ratio(g, r),
+            note="context",
+        )
+    ]
+    if not has_sessions_get():
+        rows.append(
+            Row(
+                "per call",
+                "sessions_get vs gr4vy checkout_sessions.get",
+                "absent",
+                fmt_seconds(median(g)),
+                0.0,
+                Target("at_least", 10.0),
+                note="tillpoint.funcs.sessions_get does not exist yet",
+                failed=True,
+            )
+        )
+        return rows
+
+    from tillpoint import TillpointCore
+    from tillpoint.funcs.sessions_get import sessions_get
+
+    core = TillpointCore(bearer_auth=TOKEN, server_url=GR4VY_URL, client=client_for(body))
+
+    async def ours() -> object:
+        result = await sessions_get(core, payloads.SESSION_ID)
+        if not result.ok:
+            raise AssertionError(f"sessions_get failed: {result.error!r}")
+        return result.value
+
+    a, b = await _pairs(ours, raw, pairs, calls)
+    # Against gr4vy the ratio is "how many times faster": theirs / ours.
+    c, d = await _pairs(gr4vy, ours, pairs, max(1, calls // 5))
+    rows += [
+        Row(
+            "per call",
+            "sessions_get vs raw httpx + json.loads",
+            fmt_seconds(median(a)),
+            fmt_seconds(median(b)),
+            pair_ratio(a, b),
+            note="context",
+        ),
+        Row(
+            "per call",
+            "sessions_get: times faster than gr4vy checkout_sessions.get",
+            fmt_seconds(median(d)),
+            fmt_seconds(median(c)),
+            pair_ratio(c, d),
+            Target("at_least", 10.0),
+        ),
+    ]
+    return rows
+
+
+def run(*, pairs: int = 15, calls: int = 200) -> list[Row]:
+    async def main() -> list[Row]:
+        rows = await _checkouts(pairs, calls)
+        if importlib.util.find_spec("gr4vy") is None:
+            return [*rows, Row("per call", "gr4vy SDK", "—", "not installed", 0.0, failed=True)]
+        return rows + await _sessions(pairs, calls)
+
+    return asyncio.run(main())
