@@ -34,6 +34,7 @@ def test_wheel_ships_types_and_nothing_but_the_package(dist: Path) -> None:
     assert "tillpoint/py.typed" in names
     assert "tillpoint/__init__.py" in names
     assert "tillpoint/funcs/checkouts_create.py" in names
+    assert "tillpoint/auth.py" in names
     assert not [n for n in names if n.startswith(("tests/", "examples/", "bench/", "docs/"))]
     assert all(n.startswith(("tillpoint/", "tillpoint-")) for n in names)
 
