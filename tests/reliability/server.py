@@ -131,6 +131,7 @@ class ScriptedServer:
         self._hung_up_event = threading.Event()
         self._script: list[Action] = list(script) or [Reply()]
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._accepted = 0
@@ -152,6 +153,11 @@ class ScriptedServer:
             self._script = list(actions) or [Reply()]
             self.requests.clear()
             self.hung_up.clear()
+
+    def wait_for_requests(self, count: int = 1, timeout: float = 5.0) -> bool:
+        """Block until ``count`` requests have arrived (or ``timeout``)."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self.requests) >= count, timeout)
 
     def wait_for_hang_up(self, timeout: float = 5.0) -> bool:
         """Block until a client has hung up on an ``Endless`` body (or ``timeout``)."""
@@ -215,6 +221,7 @@ class ScriptedServer:
                 with self._lock:
                     index = len(self.requests)
                     self.requests.append(request)
+                    self._arrived.notify_all()
                     action = self._script[min(index, len(self._script) - 1)]
                 while callable(action):
                     action = action(request)
