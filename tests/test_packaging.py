@@ -91,8 +91,28 @@ def test_public_surface() -> None:
         "checkouts_delete",
         "checkouts_attach_source",
         "checkouts_detach_source",
+        "sessions_create",
+        "sessions_update",
+        "sessions_get",
+        "sessions_delete",
     }
     assert expected <= set(funcs.__all__)
+    assert {
+        "CheckoutSessionCreate",
+        "CheckoutSession",
+        "CheckoutSessionPaymentMethod",
+        "CheckoutSessionPaymentMethodDetails",
+        "CartItem",
+        "GuestBuyer",
+        "BillingDetails",
+        "ShippingDetails",
+        "SessionAddress",
+        "TaxId",
+        "Airline",
+        "AirlineLeg",
+        "AirlinePassenger",
+    } <= set(models.__all__)
+    assert all(hasattr(models, name) for name in models.__all__)
     assert all(callable(getattr(funcs, name)) for name in funcs.__all__)
     assert set(dir(tillpoint)) >= {"Tillpoint", "TillpointCore", "Ok", "Err", "errors"}
     with pytest.raises(AttributeError):

@@ -278,26 +278,29 @@ class Operation(Generic[T]):
 
             cls = error_class_for_status(status) if status in self._declared else SDKError
         request = response.request
+        # Parse the redacted text: a token the server echoes must not reach the
+        # message (built from data) any more than the body.
+        body = _transport.redact(response.text, token)
         return cls(
             status_code=status,
             method=request.method,
             path=request.url.raw_path.split(b"?")[0].decode("ascii", "replace"),
             headers=response.headers,
-            body=_transport.redact(response.text, token),
+            body=body,
             raw_response=response,
             request_id=_transport.request_id_of(response),
-            data=self._error_body(response),
+            data=self._error_body(body, status),
         )
 
-    def _error_body(self, response: httpx.Response) -> ErrorBody | None:
+    def _error_body(self, body: str, status: int) -> ErrorBody | None:
         try:
-            data = _serde.loads(response.content)
+            data = _serde.loads(body)
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None
         if not isinstance(data, dict):
             return None
         model: type[ErrorBody]
-        if "detail" in data and response.status_code == 422:
+        if "detail" in data and status == 422:
             model = ValidationErrorBody
         elif self.api == "gr4vy":
             if _GR4VY_ERROR_KEYS.isdisjoint(data):
