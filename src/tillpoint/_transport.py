@@ -18,16 +18,16 @@ import anyio
 import attrs
 import httpx
 
+from ._logging import log_attempt, log_retry, logger
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
+from .hooks import run_before_request
 from .retries import RetryConfig, parse_retry_after
 
 if TYPE_CHECKING:
     from .core import BearerAuth, TillpointCore
 
 __all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "redact", "request_id_of", "send"]
-
-logger = logging.getLogger("tillpoint")
 
 USER_AGENT = (
     f"tillpoint/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
@@ -107,7 +107,7 @@ async def send(
     attempt_timeout = (timeout_ms or core.timeout_ms) / 1000
     timeout = httpx.Timeout(attempt_timeout)
     client = core.client()
-    hooks = core.hooks.before_request
+    hooks = core.hooks
     path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
 
     base_headers = {
@@ -134,8 +134,8 @@ async def send(
         request = client.build_request(
             method, url, params=params, content=content, headers=request_headers, timeout=timeout
         )
-        for hook in hooks:
-            request = await hook(request) or request
+        if hooks:
+            request = await run_before_request(hooks, request)
 
         sent_at = time.monotonic()
         outcome, sent = await _attempt(
@@ -143,7 +143,8 @@ async def send(
         )
 
         if logger.isEnabledFor(logging.DEBUG):
-            _log_attempt(operation, method, path, outcome, attempt, sent_at)
+            elapsed_ms = (time.monotonic() - sent_at) * 1000
+            log_attempt(operation, method, path, outcome, attempt, elapsed_ms)
 
         response = outcome if isinstance(outcome, httpx.Response) else None
         if response is not None:
@@ -164,15 +165,7 @@ async def send(
             # The wait would overrun the budget: answer now with what we have.
             return outcome, token
         if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "%s %s %s: retrying in %.2fs (attempt %d of %d)",
-                operation,
-                method,
-                path,
-                delay,
-                attempt + 1,
-                max_attempts,
-            )
+            log_retry(operation, method, path, attempt + 1, max_attempts, delay)
         await _sleep(delay)
 
 
@@ -296,35 +289,3 @@ def _too_large(response: httpx.Response, limit: int) -> ResponseValidationError:
         raw_response=response,
         request_id=request_id_of(response),
     )
-
-
-def _log_attempt(
-    operation: str,
-    method: str,
-    path: str,
-    outcome: httpx.Response | TillpointError,
-    attempt: int,
-    sent_at: float,
-) -> None:
-    elapsed_ms = (time.monotonic() - sent_at) * 1000
-    if isinstance(outcome, httpx.Response):
-        logger.debug(
-            "%s %s %s -> %d (attempt %d, %.1f ms, request id %s)",
-            operation,
-            method,
-            path,
-            outcome.status_code,
-            attempt,
-            elapsed_ms,
-            request_id_of(outcome),
-        )
-    else:
-        logger.debug(
-            "%s %s %s -> %s (attempt %d, %.1f ms)",
-            operation,
-            method,
-            path,
-            type(outcome).__name__,
-            attempt,
-            elapsed_ms,
-        )

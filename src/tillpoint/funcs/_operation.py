@@ -27,6 +27,7 @@ from ..errors import (
     SDKError,
     TillpointError,
 )
+from ..hooks import run_after
 from ..models.errors import DigitalRiverErrorBody, ErrorBody, Gr4vyErrorBody, ValidationErrorBody
 from ..result import Err, Ok
 
@@ -317,12 +318,6 @@ class Operation(Generic[T]):
 
 
 async def _finish(core: TillpointCore, result: Ok[T] | Err[Any]) -> Ok[T] | Err[Any]:
-    hooks = core.hooks
-    if hooks:
-        if isinstance(result, Ok):
-            for after_success in hooks.after_success:
-                await after_success(result.response)  # type: ignore[arg-type]
-        else:
-            for after_error in hooks.after_error:
-                await after_error(result.response, result.error)
+    if core.hooks:
+        await run_after(core.hooks, result)
     return result
