@@ -759,6 +759,27 @@ async def test_digital_river_calls_never_send_the_merchant_account() -> None:
     assert MERCHANT_HEADER not in route.calls.last.request.headers
 
 
+async def test_each_api_gets_only_its_own_headers(gr4vy_api: respx.MockRouter) -> None:
+    """``api_version`` is Digital River's ``DigitalRiver-Version``; ``merchant_account_id`` is
+    Gr4vy's header. One core configured with both sends each only to its own API."""
+    session_route = gr4vy_api.get(f"/checkout/sessions/{SESSION_ID}").respond(200, json=SESSION)
+    with respx.mock(base_url="https://api.digitalriver.com") as dr:
+        checkout_route = dr.get("/checkouts/abc").respond(200, json={"id": "abc"})
+        async with TillpointCore(
+            bearer_auth=TOKEN, api_version="2021-12-13", merchant_account_id="acme"
+        ) as core:
+            assert isinstance(await checkouts_get(core, "abc"), Ok)
+            gr4vy = core.with_options(server_url=GR4VY_URL)
+            assert isinstance(await sessions_get(gr4vy, SESSION_ID), Ok)
+
+    dr_headers = checkout_route.calls.last.request.headers
+    assert dr_headers["digitalriver-version"] == "2021-12-13"
+    assert MERCHANT_HEADER not in dr_headers
+    gr4vy_headers = session_route.calls.last.request.headers
+    assert gr4vy_headers[MERCHANT_HEADER] == "acme"
+    assert "digitalriver-version" not in gr4vy_headers
+
+
 @pytest.mark.parametrize("bad", ["", "  ", "acme\r\nx-evil: 1", "café", 7])
 async def test_a_merchant_account_that_cannot_be_a_header_is_rejected(
     core: TillpointCore, gr4vy_api: respx.MockRouter, bad: Any

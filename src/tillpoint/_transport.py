@@ -117,8 +117,6 @@ async def send(
     }
     if content is not None:
         base_headers["Content-Type"] = "application/json"
-    if core.api_version:
-        base_headers["DigitalRiver-Version"] = core.api_version
 
     started = _now()
     attempt = 0

@@ -218,6 +218,8 @@ class Operation(Generic[T]):
                 raise InvalidRequestError(f"the request body cannot be sent: {exc}") from None
 
         request_headers = dict(headers) if headers else {}
+        if self.api == "digitalriver" and core.api_version:
+            request_headers["DigitalRiver-Version"] = core.api_version
         if self.api == "gr4vy":
             merchant = cast("SessionOptions", options).get("merchant_account_id")
             if merchant is None:
