@@ -15,7 +15,9 @@ Policies, each in one place below:
 * strict primitives — a string is never silently made out of a dict, nor an int out
   of a bool: a body that is not the model is a ``ResponseValidationError``.
 
-Hooks are generated once per class, on first use, and cached by the converter.
+Decoding never touches cattrs: its hooks are generated here, once per type on first
+use, so a process whose first call is a read (a serverless cold start) does not pay
+to import cattrs. Encoding goes through the cattrs converter, built on first use.
 """
 
 from __future__ import annotations
@@ -27,20 +29,27 @@ import typing
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import attrs
-import cattrs
-from cattrs.fns import identity
-from cattrs.gen import make_dict_unstructure_fn, override
 
 from .models._base import UNSET, Model, Unset
 
-__all__ = ["DecodeError", "converter", "dumps", "loads", "structure", "unstructure"]
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = [
+    "DecodeError",
+    "dumps",
+    "loads",
+    "structure",
+    "structure_hook",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
-converter = cattrs.Converter(detailed_validation=True)
+StructureHook = Callable[[Any, Any], Any]
 
 
 class DecodeError(ValueError):
@@ -91,7 +100,7 @@ def dumps(data: Any) -> bytes:
 def structure(data: Any, cls: type[T]) -> T:
     """Build a model from parsed JSON, or raise ``DecodeError`` saying where and why."""
     try:
-        return converter.structure(data, cls)
+        return structure_hook(cls)(data, cls)  # type: ignore[no-any-return]
     except _Problem as problem:
         raise DecodeError(
             f"{getattr(cls, '__name__', cls)}{problem.path}: {problem.reason}"
@@ -102,7 +111,7 @@ def structure(data: Any, cls: type[T]) -> T:
 
 def unstructure(obj: Any) -> Any:
     """Turn a model (or list of models) into JSON-ready data."""
-    return converter.unstructure(obj)
+    return _converter().unstructure(obj)
 
 
 class _Problem(ValueError):
@@ -176,14 +185,13 @@ def _unstructure_datetime(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-converter.register_structure_hook(str, _structure_str)
-converter.register_structure_hook(bool, _structure_bool)
-converter.register_structure_hook(int, _structure_int)
-converter.register_structure_hook(Decimal, _structure_decimal)
-converter.register_structure_hook(datetime, _structure_datetime)
-converter.register_unstructure_hook(datetime, _unstructure_datetime)
-# Decimal stays a Decimal until json.dumps, where _json_default writes it exactly.
-converter.register_unstructure_hook(Decimal, identity)
+_PRIMITIVES: dict[Any, StructureHook] = {
+    str: _structure_str,
+    bool: _structure_bool,
+    int: _structure_int,
+    Decimal: _structure_decimal,
+    datetime: _structure_datetime,
+}
 
 
 # --- containers ----------------------------------------------------------------
@@ -222,7 +230,7 @@ def _is_optional_field(t: Any) -> bool:
 
 def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
     inner, allows_none = _optional_parts(t)
-    hook = converter.get_structure_hook(inner)
+    hook = structure_hook(inner)
 
     def structure_optional(value: Any, _: Any) -> Any:
         if value is None:
@@ -234,21 +242,13 @@ def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
     return structure_optional
 
 
-def _unstructure_optional_factory(t: Any) -> Callable[[Any], Any]:
-    inner, _ = _optional_parts(t)
-    hook = converter.get_unstructure_hook(inner)
-    if hook == identity:
-        return identity
-    return lambda value: None if value is None else hook(value)
-
-
 def _is_list(t: Any) -> bool:
     return typing.get_origin(t) is list
 
 
 def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
     (item_type,) = typing.get_args(t) or (Any,)
-    hook = converter.get_structure_hook(item_type)
+    hook = structure_hook(item_type)
     exact = _exact_type(item_type)
 
     def structure_list(value: Any, _: Any) -> list[Any]:
@@ -293,16 +293,6 @@ def _structure_dict_factory(t: Any) -> Callable[[Any, Any], Any]:
         return value
 
     return structure_dict
-
-
-converter.register_structure_hook_factory(_is_optional_field, _structure_optional_factory)
-converter.register_unstructure_hook_factory(_is_optional_field, _unstructure_optional_factory)
-converter.register_structure_hook_factory(_is_list, _structure_list_factory)
-converter.register_structure_hook_factory(_is_open_enum, lambda _: _structure_str)
-converter.register_unstructure_hook_factory(_is_open_enum, lambda _: identity)
-converter.register_structure_hook_factory(_is_dict, _structure_dict_factory)
-# Dict values are JSON already (or Decimals, written by _json_default).
-converter.register_unstructure_hook_factory(_is_dict, lambda _: identity)
 
 
 # --- models ----------------------------------------------------------------------
@@ -401,14 +391,19 @@ def _extras(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
 
 
 def _slow_field(field: attrs.Attribute[Any], wire: str) -> Callable[[Any], Any]:
-    """Everything but the fast path: missing, null, conversion, and where it went wrong."""
+    """Everything but the fast path: missing, null, conversion, and where it went wrong.
+
+    The field's own hook is looked up on first use: a nested model that never turns
+    up in a response (most of them, in most responses) is never generated.
+    """
     t = field.type
     inner, allows_none = _optional_parts(t) if _is_optional_field(t) else (t, False)
-    hook = _passthrough if inner is Any else converter.get_structure_hook(inner)
+    hook: StructureHook | None = None
     default: Any = field.default
     factory = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
 
     def slow(value: Any) -> Any:
+        nonlocal hook
         if value is _MISSING:
             if factory is not None:
                 return factory()
@@ -417,6 +412,8 @@ def _slow_field(field: attrs.Attribute[Any], wire: str) -> Callable[[Any], Any]:
             if allows_none:
                 return None
             raise _Problem("null is not allowed here", f".{wire}")
+        if hook is None:
+            hook = _passthrough if inner is Any else structure_hook(inner)
         try:
             return hook(value, inner)
         except _Problem as problem:
@@ -431,28 +428,112 @@ def _passthrough(value: Any, _: Any) -> Any:
     return value
 
 
-def _unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
-    attrs.resolve_types(cls)
-    defaults = {a.name: a.default for a in attrs.fields(cls)}
-    # Leave out what was never set (UNSET) — but a real default such as
-    # CheckoutList.has_more=False is a value, and is written.
-    overrides: dict[str, Any] = {
-        name: override(rename=wire, omit_if_default=defaults[name] is UNSET)
-        for name, wire in wire_names(cls).items()
-    }
-    overrides["extra_fields"] = override(omit=True)
-    build = make_dict_unstructure_fn(cls, converter, **overrides)
+# --- dispatch: which hook decodes a type ------------------------------------------
 
-    def unstructure_model(obj: Model) -> dict[str, Any]:
-        data = build(obj)
-        # Known fields win over a stale copy of the same name in extra_fields.
-        return {**obj.extra_fields, **data} if obj.extra_fields else data
-
-    return unstructure_model
+_structure_hooks: dict[Any, StructureHook] = {}
 
 
-converter.register_structure_hook_factory(_is_model, _structure_model_factory)
-converter.register_unstructure_hook_factory(_is_model, _unstructure_model_factory)
+def structure_hook(t: Any) -> StructureHook:
+    """The hook that decodes JSON into ``t``: made on first use, then cached."""
+    hook = _structure_hooks.get(t)
+    if hook is None:
+        hook = _structure_hooks[t] = _make_structure_hook(t)
+    return hook
 
-# UNSET is never unstructured (omit_if_default drops it) but keep it explicit.
-converter.register_unstructure_hook(type(UNSET), lambda _: None)
+
+def _make_structure_hook(t: Any) -> StructureHook:
+    primitive = _PRIMITIVES.get(t)
+    if primitive is not None:
+        return primitive
+    if t is Any:
+        return _passthrough
+    if _is_model(t):
+        return _structure_model_factory(t)
+    if _is_optional_field(t):
+        return _structure_optional_factory(t)
+    if _is_open_enum(t):
+        return _structure_str
+    if _is_list(t):
+        return _structure_list_factory(t)
+    if _is_dict(t):
+        return _structure_dict_factory(t)
+    # Nothing the models use today; cattrs' own rules, rather than a wrong guess.
+    return _converter().get_structure_hook(t)
+
+
+def _is_ours(t: Any) -> bool:
+    return (
+        t in _PRIMITIVES
+        or _is_model(t)
+        or _is_optional_field(t)
+        or _is_open_enum(t)
+        or _is_list(t)
+        or _is_dict(t)
+    )
+
+
+# --- encoding: the cattrs converter, built on first use ------------------------------
+
+_converter_instance: cattrs.Converter | None = None
+
+
+def _converter() -> cattrs.Converter:
+    global _converter_instance
+    if _converter_instance is None:
+        _converter_instance = _build_converter()
+    return _converter_instance
+
+
+def __getattr__(name: str) -> Any:
+    # ``_serde.converter`` stays available, without importing cattrs until it is used.
+    if name == "converter":
+        return _converter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _build_converter() -> cattrs.Converter:
+    import cattrs
+    from cattrs.fns import identity
+    from cattrs.gen import make_dict_unstructure_fn, override
+
+    converter = cattrs.Converter(detailed_validation=True)
+
+    def unstructure_optional_factory(t: Any) -> Callable[[Any], Any]:
+        inner, _ = _optional_parts(t)
+        hook = converter.get_unstructure_hook(inner)
+        if hook == identity:
+            return identity
+        return lambda value: None if value is None else hook(value)
+
+    def unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
+        attrs.resolve_types(cls)
+        defaults = {a.name: a.default for a in attrs.fields(cls)}
+        # Leave out what was never set (UNSET) — but a real default such as
+        # CheckoutList.has_more=False is a value, and is written.
+        overrides: dict[str, Any] = {
+            name: override(rename=wire, omit_if_default=defaults[name] is UNSET)
+            for name, wire in wire_names(cls).items()
+        }
+        overrides["extra_fields"] = override(omit=True)
+        build = make_dict_unstructure_fn(cls, converter, **overrides)
+
+        def unstructure_model(obj: Model) -> dict[str, Any]:
+            data = build(obj)
+            # Known fields win over a stale copy of the same name in extra_fields.
+            return {**obj.extra_fields, **data} if obj.extra_fields else data
+
+        return unstructure_model
+
+    # Decoding through the converter decodes exactly as structure() does.
+    converter.register_structure_hook_factory(_is_ours, structure_hook)
+    converter.register_unstructure_hook(datetime, _unstructure_datetime)
+    # Decimal stays a Decimal until json.dumps, where _json_default writes it exactly.
+    converter.register_unstructure_hook(Decimal, identity)
+    converter.register_unstructure_hook_factory(_is_optional_field, unstructure_optional_factory)
+    converter.register_unstructure_hook_factory(_is_open_enum, lambda _: identity)
+    # Dict values are JSON already (or Decimals, written by _json_default).
+    converter.register_unstructure_hook_factory(_is_dict, lambda _: identity)
+    converter.register_unstructure_hook_factory(_is_model, unstructure_model_factory)
+    # UNSET is never unstructured (omit_if_default drops it) but keep it explicit.
+    converter.register_unstructure_hook(type(UNSET), lambda _: None)
+    return converter
