@@ -7,6 +7,7 @@ httpx exception; cancellation always propagates, never becomes a value.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import sys
@@ -137,7 +138,13 @@ async def send(
 
         sent_at = time.monotonic()
         outcome, sent = await _attempt(
-            client, request, attempt_timeout, core.max_response_bytes, method, path
+            client,
+            core._connection_gate(),
+            request,
+            attempt_timeout,
+            core.max_response_bytes,
+            method,
+            path,
         )
 
         if logger.isEnabledFor(logging.DEBUG):
@@ -193,6 +200,7 @@ class _Progress:
 
 async def _attempt(
     client: httpx.AsyncClient,
+    gate: anyio.Semaphore | None,
     request: httpx.Request,
     seconds: float,
     limit: int,
@@ -209,16 +217,25 @@ async def _attempt(
     progress = _Progress(request.extensions.get("trace"))
     request.extensions = {**request.extensions, "trace": progress}
     outcome: httpx.Response | TillpointError
+    admitted = False
     with anyio.move_on_after(seconds) as deadline:
-        try:
-            response = await client.send(request, stream=True)
-        except httpx.TransportError as exc:
-            not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
-            return _connection_error(exc, method, path), not not_sent
-        # A response has begun: the server surely has the request. Read it all (even an
-        # error body we will retry: that lets the connection be reused).
-        outcome = await _read_bounded(response, limit, method, path)
+        async with gate or contextlib.nullcontext():
+            admitted = True
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.TransportError as exc:
+                not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
+                return _connection_error(exc, method, path), not not_sent
+            # A response has begun: the server surely has the request. Read it all (even
+            # an error body we will retry: that lets the connection be reused).
+            outcome = await _read_bounded(response, limit, method, path)
     if deadline.cancelled_caught:
+        if not admitted:
+            return APITimeoutError(
+                f"no free connection within {seconds * 1000:.0f} ms (pool timeout)",
+                method=method,
+                path=path,
+            ), False
         error = APITimeoutError(
             f"no complete response within {seconds * 1000:.0f} ms", method=method, path=path
         )

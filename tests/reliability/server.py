@@ -135,6 +135,10 @@ class ScriptedServer:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._accepted = 0
+        self._in_flight = 0
+        self.peak_in_flight = 0
+        """The most requests that were being answered at the same time."""
+        self._conns: set[socket.socket] = set()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind((LOOPBACK, 0))
@@ -171,8 +175,11 @@ class ScriptedServer:
     def close(self) -> None:
         self._stop.set()
         self._acceptor.join(5)
-        # Handlers notice the stop within one 0.1 s socket timeout and close their own
-        # sockets (closing them from here could race a reused file descriptor).
+        # Wake every handler blocked in recv(); each then closes its own socket.
+        with self._lock:
+            for conn in self._conns:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
         for thread in list(self._threads):
             thread.join(5)
         self._listener.close()
@@ -210,6 +217,8 @@ class ScriptedServer:
                 thread.start()
 
     def _serve(self, conn: socket.socket, number: int) -> None:
+        with self._lock:
+            self._conns.add(conn)
         try:
             conn.setblocking(True)
             conn.settimeout(0.1)
@@ -225,7 +234,14 @@ class ScriptedServer:
                     action = self._script[min(index, len(self._script) - 1)]
                 while callable(action):
                     action = action(request)
-                keep_open = self._perform(conn, action, request)
+                with self._lock:
+                    self._in_flight += 1
+                    self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+                try:
+                    keep_open = self._perform(conn, action, request)
+                finally:
+                    with self._lock:
+                        self._in_flight -= 1
                 if not keep_open:
                     return
         except (ConnectionError, TimeoutError, OSError):
@@ -233,7 +249,9 @@ class ScriptedServer:
         except BaseException as exc:  # a bug in the server: fail the test, loudly
             self.errors.append(exc)
         finally:
-            _close_quietly(conn)
+            with self._lock:  # under the lock: close() must not shut down a reused fd
+                self._conns.discard(conn)
+                _close_quietly(conn)
 
     def _read_request(
         self, conn: socket.socket, buffer: bytes, number: int
