@@ -45,11 +45,17 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
 DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 20
 
-_LOOPBACK_HOSTS = ("localhost", "::1", "[::1]")
-
-
 def _is_loopback(host: str) -> bool:
-    return host in _LOOPBACK_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+    # An IP literal is judged as an address: "127.0.0.1.evil.example" is a DNS name
+    # that merely starts like one, and may resolve anywhere.
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    host = host.lower().rstrip(".")
+    return host == "localhost" or host.endswith(".localhost")  # RFC 6761: always loopback
 
 
 def check_server_url(url: str, *, allow_insecure_http: bool) -> str:

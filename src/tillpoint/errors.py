@@ -22,7 +22,7 @@ raw text is always in ``body``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import httpx
@@ -53,6 +53,9 @@ __all__ = [
     "STATUS_OF",
     "error_class_for_status",
 ]
+
+
+_E = TypeVar("_E", bound="TillpointError")
 
 
 class TillpointError(Exception):
@@ -123,7 +126,7 @@ class APIError(TillpointError):
         return (_rebuild, (type(self), state))
 
 
-def _rebuild(cls: type[APIError], state: dict[str, Any]) -> APIError:
+def _rebuild(cls: type[_E], state: dict[str, Any]) -> _E:
     error = cls.__new__(cls)
     error.__dict__.update(state)
     Exception.__init__(error, state["message"])
@@ -242,6 +245,11 @@ class ResponseValidationError(TillpointError):
         self.raw_response = raw_response
         self.request_id = request_id
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # As APIError: picklable, minus the response (whose request carries the token).
+        state = {**self.__dict__, "raw_response": None}
+        return (_rebuild, (type(self), state))
 
 
 class InvalidRequestError(TillpointError, ValueError):

@@ -244,12 +244,12 @@ class Operation(Generic[T]):
         if 200 <= status < 300:
             if self.returns is None:
                 return Ok(None, response)  # type: ignore[arg-type]
-            return self._decode(response)
+            return self._decode(response, token)
         if status >= 400:
             return Err(self._api_error(response, token), response)
         return Err(self._api_error(response, token, cls=SDKError), response)
 
-    def _decode(self, response: httpx.Response) -> Ok[T] | Err[Any]:
+    def _decode(self, response: httpx.Response, token: str | None) -> Ok[T] | Err[Any]:
         assert self.returns is not None
         try:
             value = _serde.structure(_serde.loads(response.content), self.returns)
@@ -263,9 +263,9 @@ class Operation(Generic[T]):
             return Ok(value, response)
         return Err(
             ResponseValidationError(
-                f"{self.name}: {problem}",
+                _transport.redact(f"{self.name}: {problem}", token),
                 status_code=response.status_code,
-                body=response.text,
+                body=_transport.redact(response.text, token),
                 raw_response=response,
                 request_id=_transport.request_id_of(response),
             ),
