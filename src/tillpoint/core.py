@@ -45,6 +45,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
 DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 20
 
+
 def _is_loopback(host: str) -> bool:
     # An IP literal is judged as an address: "127.0.0.1.evil.example" is a DNS name
     # that merely starts like one, and may resolve anywhere.
