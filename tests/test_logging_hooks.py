@@ -543,3 +543,31 @@ def test_hooks_take_one_callable_or_a_sequence() -> None:
     assert Hooks(before_request=[one, one]).before_request == (one, one)
     assert not Hooks()
     assert Hooks(after_error=[lambda response, error: None])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda core: checkouts_get(core, "  "),
+        lambda core: checkouts_create(core, models.CheckoutCreate(currency="USD")),
+        lambda core: checkouts_create(core, models.CheckoutCreate(items=[])),
+    ],
+    ids=["blank id", "create without items", "create without currency"],
+)
+async def test_a_request_refused_before_sending_still_reaches_after_error(
+    core: TillpointCore, mock_api: respx.MockRouter, call: Any
+) -> None:
+    seen: list[tuple[httpx.Response | None, errors.TillpointError]] = []
+    before: list[httpx.Request] = []
+
+    def report(response: httpx.Response | None, error: errors.TillpointError) -> None:
+        seen.append((response, error))
+
+    hooked = core.with_options(hooks=Hooks(before_request=before.append, after_error=report))
+    result = await call(hooked)
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, errors.InvalidRequestError)
+    assert seen == [(None, result.error)]
+    assert before == []
+    assert not mock_api.calls

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
@@ -136,6 +136,8 @@ class Operation(Generic[T]):
     """The model the body must be, when the operation sends one."""
     body_required: bool = True
     """When false, a ``None`` body sends no body at all (no content, no Content-Type)."""
+    check_body: Callable[[Any], tuple[str, str] | None] | None = None
+    """Client-side rules beyond the type: ``(parameter, message)`` for a body to refuse."""
     retry: _transport.RetryRule
     api: Literal["digitalriver", "gr4vy"] = "digitalriver"
     idempotency_key: bool = False
@@ -212,6 +214,9 @@ class Operation(Generic[T]):
                     f"body must be a models.{self.body.__name__}, not {type(body).__name__}",
                     parameter="body",
                 )
+            problem = self.check_body(body) if self.check_body else None
+            if problem:
+                raise InvalidRequestError(problem[1], parameter=problem[0])
             try:
                 content = _serde.dumps(_serde.unstructure(body))
             except (TypeError, ValueError) as exc:

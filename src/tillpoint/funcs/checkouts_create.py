@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Union
 
+from .._transport import NON_IDEMPOTENT
 from ..errors import (
     Error400,
     Error401,
@@ -16,6 +17,8 @@ from ..errors import (
     Error503,
     Error504,
 )
+from ..models._base import UNSET
+from ..models.checkouts import Checkout, CheckoutCreate
 from ._operation import AnyCallError, Operation
 
 if TYPE_CHECKING:
@@ -24,11 +27,6 @@ if TYPE_CHECKING:
     from ..core import TillpointCore
     from ..result import Result
     from ._operation import WriteOptions
-from .._transport import NON_IDEMPOTENT
-from ..errors import InvalidRequestError
-from ..models._base import UNSET
-from ..models.checkouts import Checkout, CheckoutCreate
-from ..result import Err
 
 __all__ = ["CheckoutsCreateError", "checkouts_create"]
 
@@ -36,6 +34,15 @@ CheckoutsCreateError = Union[
     Error400, Error401, Error403, Error405, Error409,
     Error429, Error500, Error502, Error503, Error504, AnyCallError,
 ]  # fmt: skip
+
+
+def _missing(body: CheckoutCreate) -> tuple[str, str] | None:
+    if body.currency is UNSET or not isinstance(body.currency, str) or not body.currency.strip():
+        return "currency", "currency is required (an ISO 4217 code such as 'USD')"
+    if body.items is UNSET or not body.items:
+        return "items", "items is required: at least one line item"
+    return None
+
 
 # Digital River documents no idempotency key, so a key tillpoint makes up is sent
 # (for servers and proxies that honour one) but not trusted: without the caller's
@@ -49,6 +56,7 @@ _OPERATION = Operation[Checkout](
     retry=NON_IDEMPOTENT,
     idempotency_key=True,
     body=CheckoutCreate,
+    check_body=_missing,
 )
 
 
@@ -60,17 +68,4 @@ async def checkouts_create(
     Pass ``idempotency_key=`` to make retries of ambiguous failures (a timeout after
     sending, a 500) safe; one key is sent on every attempt of this call either way.
     """
-    problem = _missing(body)
-    if problem:
-        return Err(InvalidRequestError(problem[1], parameter=problem[0]))
     return await _OPERATION.call(core, body=body, options=options)
-
-
-def _missing(body: object) -> tuple[str, str] | None:
-    if not isinstance(body, CheckoutCreate):
-        return "body", "body must be a models.CheckoutCreate"
-    if body.currency is UNSET or not isinstance(body.currency, str) or not body.currency.strip():
-        return "currency", "currency is required (an ISO 4217 code such as 'USD')"
-    if body.items is UNSET or not body.items:
-        return "items", "items is required: at least one line item"
-    return None
