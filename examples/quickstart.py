@@ -44,8 +44,13 @@ def make_core() -> tuple[TillpointCore, str]:
     return Sandbox().core(), "the embedded sandbox"
 
 
+def cell_text(value: object) -> str:
+    """Money (a Decimal) to the cent; the wire may say 20.0 where a receipt says 20.00."""
+    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    cells = [[str(h) for h in headers], *[[cell_text(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:
@@ -77,7 +82,7 @@ def show_checkout(title: str, checkout: models.Checkout) -> None:
                     checkout.total_shipping,
                     shipping.tax_amount if shipping else "",
                     checkout.total_tax,
-                    f"{checkout.total_amount} {checkout.currency}",
+                    f"{cell_text(checkout.total_amount)} {checkout.currency}",
                 ]
             ],
         )
@@ -159,7 +164,9 @@ async def main() -> None:
         card_id = await test_source(core, type="creditCard", reusable=True)
         credit = await tp.checkouts.attach_source(checkout.id, credit_id)
         card = await tp.checkouts.attach_source(checkout.id, card_id)
-        print(f"\nattached store credit {credit.amount} and card {card.amount}")
+        print(
+            f"\nattached store credit {cell_text(credit.amount)} and card {cell_text(card.amount)}"
+        )
 
         # The functions return results instead of raising: match on them.
         match await checkouts_get(core, checkout.id):
@@ -185,7 +192,10 @@ async def main() -> None:
         number = 0
         async for page in tp.checkouts.list(limit=2).pages():
             number += 1
-            print(f"page {number}: " + ", ".join(f"{c.id} ({c.total_amount})" for c in page.data))
+            print(
+                f"page {number}: "
+                + ", ".join(f"{c.id} ({cell_text(c.total_amount)})" for c in page.data)
+            )
 
         # 5. A Gr4vy-style checkout session: create, read, update, delete.
         session = await tp.sessions.create(

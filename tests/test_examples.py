@@ -457,3 +457,42 @@ def test_worker_refuses_no_concurrency(load_example: Any) -> None:
     worker_module = load_example("worker")
     with pytest.raises(ValueError, match="concurrency"):
         worker_module.CheckoutWorker(TillpointCore(), concurrency=0)
+
+
+# --- quickstart (make demo) ---------------------------------------------------------
+
+
+def _assert_the_whole_flow_ran(out: str) -> None:
+    assert "== created checkout" in out
+    # Two keyboards at 10.00 and a mouse at 24.99, taxed at Minnesota's 7.525%, shipped
+    # ground (5.00) then priority (12.50): api-contract §6.1 arithmetic, to the cent.
+    assert "sku_keyboard    2   20.00  1.51" in out
+    assert "49.99         5.00          0.38       3.77  53.76 USD" in out
+    assert "57.49        12.50          0.94       4.33  61.82 USD" in out
+    assert "attached store credit 10.00 and card 51.82" in out
+    assert "requires_confirmation        61.82       0.00" in out
+    assert out.count("page ") >= 2
+    assert "expiry kept" in out and "True" in out.split("expiry kept", 1)[1]
+    assert "deleted: a read now answers 404" in out
+    assert "\ndeleted checkout " in out
+
+
+@pytest.mark.anyio
+async def test_quickstart_runs_the_whole_flow_in_process(
+    load_example: Any, no_server_in_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await load_example("quickstart").main()
+
+    out = capsys.readouterr().out
+    assert "against the embedded sandbox" in out
+    _assert_the_whole_flow_ran(out)
+
+
+def test_quickstart_runs_against_the_server_in_the_environment(
+    load_example: Any, tillpoint_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(load_example("quickstart").main())
+
+    out = capsys.readouterr().out
+    assert f"against {tillpoint_env}" in out
+    _assert_the_whole_flow_ran(out)
