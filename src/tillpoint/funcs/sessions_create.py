@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .._transport import NON_IDEMPOTENT
-from ..errors import (
-    Error400,
-    Error401,
-    Error403,
-    Error404,
-    Error405,
-    Error409,
-    Error425,
-    Error429,
-    Error500,
-    Error502,
-    Error503,
-    Error504,
-    HTTPValidationError,
-)
 from ..models.sessions import CheckoutSession, CheckoutSessionCreate
-from ._operation import AnyCallError, Operation
+from ._gr4vy import SessionError
+from ._operation import Operation
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -32,10 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SessionsCreateError", "sessions_create"]
 
-SessionsCreateError = Union[
-    Error400, Error401, Error403, Error404, Error405, Error409, HTTPValidationError,
-    Error425, Error429, Error500, Error502, Error503, Error504, AnyCallError,
-]  # fmt: skip
+SessionsCreateError = SessionError
 
 # Gr4vy has no idempotency key for sessions, so only failures that surely did
 # nothing are retried: a retried ambiguous create could leave a second session.

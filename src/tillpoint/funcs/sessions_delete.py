@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .._transport import IDEMPOTENT
-from ..errors import (
-    Error400,
-    Error401,
-    Error403,
-    Error404,
-    Error405,
-    Error409,
-    Error425,
-    Error429,
-    Error500,
-    Error502,
-    Error503,
-    Error504,
-    HTTPValidationError,
-)
-from ._operation import AnyCallError, Operation
+from ._gr4vy import SessionError
+from ._operation import Operation
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -31,10 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SessionsDeleteError", "sessions_delete"]
 
-SessionsDeleteError = Union[
-    Error400, Error401, Error403, Error404, Error405, Error409, HTTPValidationError,
-    Error425, Error429, Error500, Error502, Error503, Error504, AnyCallError,
-]  # fmt: skip
+SessionsDeleteError = SessionError
 
 _OPERATION = Operation[None](
     name="sessions_delete",

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .._transport import IDEMPOTENT
-from ..errors import (
-    Error400,
-    Error401,
-    Error403,
-    Error404,
-    Error405,
-    Error409,
-    Error425,
-    Error429,
-    Error500,
-    Error502,
-    Error503,
-    Error504,
-    HTTPValidationError,
-)
 from ..models.sessions import CheckoutSession
-from ._operation import AnyCallError, Operation
+from ._gr4vy import SessionError
+from ._operation import Operation
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -34,10 +20,7 @@ __all__ = ["SessionsGetError", "sessions_get"]
 
 # Gr4vy declares this 422 with *no body* ("the referenced payment method does not
 # exist"), so its HTTPValidationError usually has data=None: check status_code.
-SessionsGetError = Union[
-    Error400, Error401, Error403, Error404, Error405, Error409, HTTPValidationError,
-    Error425, Error429, Error500, Error502, Error503, Error504, AnyCallError,
-]  # fmt: skip
+SessionsGetError = SessionError
 
 _OPERATION = Operation[CheckoutSession](
     name="sessions_get",
