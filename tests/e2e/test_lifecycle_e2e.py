@@ -6,7 +6,7 @@ unknown ids, 401 ``unauthorized`` unless the token starts with ``sk_test_``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -299,9 +299,3 @@ async def test_the_facade_raises_401(core: TillpointCore) -> None:
     with pytest.raises(errors.Error401) as raised:
         await tp.checkouts.create(seed_002())
     assert raised.value.status_code == 401
-
-
-async def test_created_times_are_utc(core: TillpointCore) -> None:
-    checkout = await create(core, seed_002())
-    assert checkout.created_time and checkout.created_time.tzinfo is not None
-    assert checkout.created_time.astimezone(timezone.utc) == checkout.created_time
