@@ -15,10 +15,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
-import anyio
 import attrs
 import httpx
 
+from ._deadline import Deadline, Gate, shielded
 from ._logging import log_attempt, log_retry, logger
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
@@ -51,9 +51,17 @@ IDEMPOTENT = RetryRule(frozenset({408, 429, 500, 502, 503, 504}), ambiguous_fail
 NON_IDEMPOTENT = RetryRule(frozenset({429, 503}), ambiguous_failures=False)
 """Creates without a caller-supplied idempotency key: retry only what surely did nothing."""
 
+
 # Tests replace these to run the retry loop on virtual time.
-_sleep = anyio.sleep
+async def _sleep(seconds: float) -> None:
+    import anyio  # only a retry waits: a call that succeeds first time never loads it
+
+    await anyio.sleep(seconds)
+
+
 _now = time.monotonic
+
+_NO_GATE = contextlib.nullcontext()
 
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -200,7 +208,7 @@ class _Progress:
 
 async def _attempt(
     client: httpx.AsyncClient,
-    gate: anyio.Semaphore | None,
+    gate: Gate | None,
     request: httpx.Request,
     seconds: float,
     limit: int,
@@ -216,31 +224,34 @@ async def _attempt(
     """
     progress = _Progress(request.extensions.get("trace"))
     request.extensions = {**request.extensions, "trace": progress}
-    outcome: httpx.Response | TillpointError
+    outcome: httpx.Response | TillpointError | None = None
     admitted = False
-    with anyio.move_on_after(seconds) as deadline:
-        async with gate or contextlib.nullcontext():
-            admitted = True
-            try:
-                response = await client.send(request, stream=True)
-            except httpx.TransportError as exc:
-                not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
-                return _connection_error(exc, method, path), not not_sent
-            # A response has begun: the server surely has the request. Read it all (even
-            # an error body we will retry: that lets the connection be reused).
-            outcome = await _read_bounded(response, limit, method, path)
-    if deadline.cancelled_caught:
-        if not admitted:
-            return APITimeoutError(
-                f"no free connection within {seconds * 1000:.0f} ms (pool timeout)",
-                method=method,
-                path=path,
-            ), False
-        error = APITimeoutError(
-            f"no complete response within {seconds * 1000:.0f} ms", method=method, path=path
-        )
-        return error, not progress.traced or progress.sent
-    return outcome, True
+    # One deadline covers the wait for a connection, the send and the read; the
+    # read also uses it to stop early (see _read_bounded).
+    async with Deadline(seconds) as deadline, gate or _NO_GATE:
+        admitted = True
+        try:
+            response = await client.send(request, stream=True)
+        except httpx.TransportError as exc:
+            not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
+            return _connection_error(exc, method, path), not not_sent
+        # A response has begun: the server surely has the request. Read it all (even
+        # an error body we will retry: that lets the connection be reused).
+        outcome = await _read_bounded(response, limit, method, path, deadline)
+    if outcome is not None:
+        return outcome, True
+    if isinstance(deadline.reason, TillpointError):  # the read stopped itself: too large
+        return deadline.reason, True
+    if not admitted:
+        return APITimeoutError(
+            f"no free connection within {seconds * 1000:.0f} ms (pool timeout)",
+            method=method,
+            path=path,
+        ), False
+    error = APITimeoutError(
+        f"no complete response within {seconds * 1000:.0f} ms", method=method, path=path
+    )
+    return error, not progress.traced or progress.sent
 
 
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> TillpointError:
@@ -260,7 +271,7 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> Till
 
 
 async def _read_bounded(
-    response: httpx.Response, limit: int, method: str, path: str
+    response: httpx.Response, limit: int, method: str, path: str, deadline: Deadline
 ) -> httpx.Response | TillpointError:
     """Read the body, refusing to hold more than ``limit`` bytes of it."""
     try:
@@ -269,31 +280,33 @@ async def _read_bounded(
             return _too_large(response, limit)
         chunks: list[bytes] = []
         size = 0
-        too_large = False
-        with anyio.CancelScope() as reading:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit and not too_large:
-                    # Stop by cancelling our own read rather than breaking out of the
-                    # loop: the cancellation unwinds (and so finishes) the generators
-                    # httpx and httpcore nest, and httpcore closes the connection.
-                    # A break would leave them to the garbage collector, which under
-                    # trio cannot run their cleanup.
-                    too_large = True
-                    chunks.clear()
-                    reading.cancel()
-                if not too_large:
-                    chunks.append(chunk)
-        if too_large:
-            return _too_large(response, limit)
+        too_large: ResponseValidationError | None = None
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit and too_large is None:
+                # Stop by expiring the attempt's deadline rather than breaking out of
+                # the loop: the cancellation unwinds (and so finishes) the generators
+                # httpx and httpcore nest, and httpcore closes the connection. A break
+                # would leave them to the garbage collector, which under trio cannot
+                # run their cleanup.
+                too_large = _too_large(response, limit)
+                chunks.clear()
+                deadline.cancel(reason=too_large)
+            if too_large is None:
+                chunks.append(chunk)
+        if too_large is not None:
+            return too_large
         # What httpx's own aread() does, so response.content works for callers.
         response._content = b"".join(chunks)
         return response
     except httpx.TransportError as exc:
         return _connection_error(exc, method, path)
     finally:
-        with anyio.CancelScope(shield=True):
-            await response.aclose()
+        # A body read to its end has closed itself (httpx does that), so the shield
+        # — for closing while being cancelled — is paid only on the paths that need it.
+        if not response.is_closed:
+            with shielded():
+                await response.aclose()
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseValidationError:

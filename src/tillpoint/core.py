@@ -24,9 +24,10 @@ from .retries import RetryConfig
 if TYPE_CHECKING:
     from types import TracebackType
 
-    import anyio
     import httpx
     from typing_extensions import Self
+
+    from ._deadline import Gate
 
 __all__ = ["SERVERS", "BearerAuth", "TillpointCore"]
 
@@ -43,7 +44,9 @@ SERVERS: dict[str, str] = {
 DEFAULT_TIMEOUT_MS = 30_000
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_CONNECTIONS = 100
-DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 20
+DEFAULT_MAX_KEEPALIVE_CONNECTIONS = DEFAULT_MAX_CONNECTIONS
+"""Keep every connection the pool opens: under load, a connection dropped when idle is
+a new TCP and TLS handshake for the next request."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -128,7 +131,7 @@ class _Pool:
         self.loop: object = None
         self.limits = limits
         self.closer: _ClosedWithTheLoop | None = None
-        self.gate: anyio.Semaphore | None = None
+        self.gate: Gate | None = None
         """Admits ``max_connections`` requests into the pool we own; see ``gate_for``."""
 
     def get(self) -> httpx.AsyncClient:
@@ -152,12 +155,12 @@ class _Pool:
             )
             self.loop = loop
             self.closer = _ClosedWithTheLoop(self.client)
-            import anyio
+            from ._deadline import make_gate
 
             # httpcore's pool re-examines every queued request on every event, which is
             # quadratic: 1,000 requests queued on 100 connections cost ~20 s of CPU.
             # Queueing here instead, at most max_connections requests ever reach it.
-            self.gate = anyio.Semaphore(self.limits[0])
+            self.gate = make_gate(self.limits[0])
         return self.client
 
     async def aclose(self) -> None:
@@ -200,7 +203,8 @@ class TillpointCore:
     * ``hooks`` — :class:`tillpoint.hooks.Hooks`;
     * ``api_version`` — sent as ``DigitalRiver-Version``;
     * ``max_response_bytes`` — a larger body is an error, not a memory spike (32 MiB);
-    * ``max_connections``/``max_keepalive_connections`` — the pool tillpoint creates (100/20);
+    * ``max_connections``/``max_keepalive_connections`` — the pool tillpoint creates
+      (100/100: every connection it opens is kept for reuse);
     * ``allow_insecure_http`` — permit ``http://`` to a non-loopback host.
 
     Close it with ``await core.aclose()`` or ``async with core:``.
@@ -327,7 +331,7 @@ class TillpointCore:
         """The ``httpx.AsyncClient`` requests go through (created on first use)."""
         return self._pool.get()
 
-    def _connection_gate(self) -> anyio.Semaphore | None:
+    def _connection_gate(self) -> Gate | None:
         """What a request waits on for a free connection (``None`` for a caller's client).
 
         Call after ``client()``: the gate belongs to the current loop's pool.

@@ -1,0 +1,99 @@
+"""The private deadline and gate the transport uses, on each event loop's own primitives."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import anyio
+import anyio.lowlevel
+import pytest
+
+from tillpoint._deadline import Deadline, make_gate
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_body_is_cancelled_and_the_block_left_normally() -> None:
+    reached_end = False
+    async with Deadline(0.01) as deadline:
+        await anyio.sleep(5)
+        reached_end = True
+    assert deadline.expired
+    assert not reached_end
+
+
+async def test_a_body_that_finishes_in_time_is_untouched() -> None:
+    async with Deadline(5) as deadline:
+        await anyio.lowlevel.checkpoint()
+    assert not deadline.expired
+    assert deadline.reason is None
+    await anyio.lowlevel.checkpoint()  # and no cancellation is left pending for the caller
+
+
+async def test_cancel_stops_the_body_at_its_next_await_and_keeps_the_reason() -> None:
+    async with Deadline(5) as deadline:
+        deadline.cancel(reason="too large")
+        await anyio.sleep(5)
+        pytest.fail("the body went on after cancel()")
+    assert deadline.expired
+    assert deadline.reason == "too large"
+
+
+async def test_a_timeout_error_from_the_body_is_not_taken_for_the_deadline() -> None:
+    with pytest.raises(TimeoutError, match="from the body"):
+        async with Deadline(5):
+            raise TimeoutError("from the body")
+
+
+async def test_a_cancellation_from_outside_propagates() -> None:
+    with anyio.move_on_after(0.01) as outer:
+        async with Deadline(5) as deadline:
+            await anyio.sleep(5)
+        pytest.fail("the outer cancellation was absorbed")
+    assert outer.cancelled_caught
+    assert not deadline.expired
+
+
+async def test_an_outer_deadline_wins_over_a_longer_inner_one() -> None:
+    async with Deadline(0.01) as outer:
+        async with Deadline(5) as inner:
+            await anyio.sleep(5)
+        pytest.fail("the outer deadline was absorbed by the inner one")
+    assert outer.expired
+    assert not inner.expired
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_asyncio_timeout_around_a_deadline_is_a_cancellation() -> None:
+    if sys.version_info < (3, 11):
+        pytest.skip("asyncio.timeout is 3.11+")
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):  # type: ignore[attr-defined,unused-ignore]
+            async with Deadline(5):
+                await asyncio.sleep(5)
+
+
+async def test_the_gate_admits_its_slots_first_come_first_served() -> None:
+    gate = make_gate(2)
+    order: list[int] = []
+    inside = 0
+    peak = 0
+
+    async def enter(n: int) -> None:
+        nonlocal inside, peak
+        async with gate:
+            order.append(n)
+            inside += 1
+            peak = max(peak, inside)
+            await anyio.sleep(0.02)
+            inside -= 1
+
+    async with anyio.create_task_group() as tg:
+        for n in range(6):
+            tg.start_soon(enter, n)
+            # Each reaches the gate before the next starts (trio runs newly
+            # started tasks in no fixed order within one scheduling batch).
+            await anyio.sleep(0.001)
+    assert peak == 2
+    assert order == list(range(6))
