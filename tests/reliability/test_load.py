@@ -1,6 +1,6 @@
 """Load: many concurrent calls through one core, and the pool limits the docs promise.
 
-Defaults under test (``tillpoint.core``): at most 100 connections, 20 of them kept
+Defaults under test (``tillpoint.core``): at most 100 connections, all of them kept
 alive when idle, and a request waits for a free connection no longer than its
 ``timeout_ms`` (30 s by default) before it is an ``APITimeoutError``.
 """
@@ -105,8 +105,19 @@ async def test_the_pool_holds_at_most_max_connections(server: ScriptedServer) ->
         assert len(server.requests) == DEFAULT_MAX_CONNECTIONS + 50
         # 100 requests on the wire at once, no more: the 50 others waited for a connection.
         assert server.peak_in_flight == DEFAULT_MAX_CONNECTIONS
-        # And only 20 of them are kept once idle.
+        # And all of them are kept once idle: the next burst opens no new connection.
         assert len(pool_of(core).connections) == DEFAULT_MAX_KEEPALIVE_CONNECTIONS  # type: ignore[attr-defined]
+        assert_pool_clean(core)
+
+
+async def test_a_lower_keepalive_limit_closes_the_surplus(server: ScriptedServer) -> None:
+    server.script(Reply(200, CHECKOUT, delay=0.2))
+    async with make_core(server.url, max_connections=10, max_keepalive_connections=4) as core:
+        async with anyio.create_task_group() as tg:
+            for n in range(10):
+                tg.start_soon(checkouts_get, core, f"c{n}")
+        assert server.peak_in_flight == 10
+        assert len(pool_of(core).connections) == 4  # type: ignore[attr-defined]
         assert_pool_clean(core)
 
 
@@ -135,6 +146,6 @@ async def test_waiting_for_a_connection_is_bounded_by_timeout_ms(server: Scripte
 
 def test_the_documented_defaults() -> None:
     assert DEFAULT_MAX_CONNECTIONS == 100
-    assert DEFAULT_MAX_KEEPALIVE_CONNECTIONS == 20
+    assert DEFAULT_MAX_KEEPALIVE_CONNECTIONS == 100
     core = TillpointCore(bearer_auth=TOKEN, server_url="https://api.digitalriver.com")
     assert core.timeout_ms == 30_000
