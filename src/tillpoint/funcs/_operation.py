@@ -28,13 +28,13 @@ from ..errors import (
     TillpointError,
 )
 from ..hooks import run_after
-from ..models.errors import DigitalRiverErrorBody, ErrorBody, Gr4vyErrorBody, ValidationErrorBody
 from ..result import Err, Ok
 
 if TYPE_CHECKING:
     import httpx
 
     from ..core import TillpointCore
+    from ..models.errors import ErrorBody
     from ..retries import RetryConfig
 
 __all__ = [
@@ -307,6 +307,9 @@ class Operation(Generic[T]):
             return None
         if not isinstance(data, dict):
             return None
+        # Loaded with the first error body: a process whose calls succeed never needs it.
+        from ..models.errors import DigitalRiverErrorBody, Gr4vyErrorBody, ValidationErrorBody
+
         model: type[ErrorBody]
         if "detail" in data and status == 422:
             model = ValidationErrorBody

@@ -2,15 +2,122 @@
 
 Digital River objects (camelCase on the wire) are in ``models.checkouts``; Gr4vy
 checkout sessions (snake_case on the wire) in ``models.sessions``; error bodies in
-``models.errors``. Everything is re-exported here.
+``models.errors``. Everything is re-exported here, loaded on first use (PEP 562):
+defining model classes is most of tillpoint's import cost, and a process that only
+calls Digital River should not build the Gr4vy session models, nor the other way
+round.
 """
 
-from ._base import UNSET, Model, Unset
-from .checkouts import *  # noqa: F403
-from .checkouts import __all__ as _checkouts_all
-from .errors import *  # noqa: F403
-from .errors import __all__ as _errors_all
-from .sessions import *  # noqa: F403
-from .sessions import __all__ as _sessions_all
+from __future__ import annotations
 
-__all__ = ["UNSET", "Model", "Unset", *_checkouts_all, *_sessions_all, *_errors_all]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._base import UNSET, Model, Unset
+
+if TYPE_CHECKING:
+    from .checkouts import *  # noqa: F403
+    from .errors import *  # noqa: F403
+    from .sessions import *  # noqa: F403
+
+# Each submodule's __all__, spelled out so that naming a model imports only its own
+# module (tests/test_lazy_imports.py keeps this in step with the submodules).
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "checkouts": (
+        "AdditionalAddressInfo",
+        "AdditionalBillingAddressInfo",
+        "Address",
+        "BillTo",
+        "BillingOptimization",
+        "Charge",
+        "ChargeType",
+        "Checkout",
+        "CheckoutCreate",
+        "CheckoutList",
+        "CheckoutUpdate",
+        "CreditCard",
+        "CustomerType",
+        "DisclosureDetails",
+        "Disclosures",
+        "Discount",
+        "Duties",
+        "FeeDetails",
+        "Fees",
+        "ImporterTax",
+        "InvoiceAttributes",
+        "Item",
+        "ItemDiscount",
+        "ItemShipping",
+        "ItemUpdate",
+        "Language",
+        "Metadata",
+        "Organization",
+        "Owner",
+        "Payment",
+        "PaymentSession",
+        "PaymentSessionState",
+        "ProductDetails",
+        "PurchaseLocation",
+        "SellingEntity",
+        "ShipFrom",
+        "ShipTo",
+        "ShippingChoice",
+        "Source",
+        "SourceFlow",
+        "SourceState",
+        "SourceType",
+        "SubscriptionInfo",
+        "Tax",
+        "TaxIdentifier",
+        "TaxIdentifierStateTransitions",
+    ),
+    "sessions": (
+        "AgeGroup",
+        "Airline",
+        "AirlineLeg",
+        "AirlinePassenger",
+        "BillingDetails",
+        "CardScheme",
+        "CardType",
+        "CartItem",
+        "CheckoutSession",
+        "CheckoutSessionCreate",
+        "CheckoutSessionPaymentMethod",
+        "CheckoutSessionPaymentMethodDetails",
+        "GuestBuyer",
+        "ProductType",
+        "RouteType",
+        "SessionAddress",
+        "ShippingDetails",
+        "TaxId",
+        "TaxIdKind",
+        "TicketDeliveryMethod",
+    ),
+    "errors": (
+        "DigitalRiverError",
+        "DigitalRiverErrorBody",
+        "ErrorBody",
+        "Gr4vyErrorBody",
+        "Gr4vyErrorDetail",
+        "ValidationErrorBody",
+        "ValidationErrorDetail",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = ["UNSET", "Model", "Unset", *_WHERE]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:  # models.checkouts and friends, as before
+        return importlib.import_module(f".{name}", __name__)
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
