@@ -22,8 +22,10 @@ to import cattrs. Encoding goes through the cattrs converter, built on first use
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -59,9 +61,18 @@ class DecodeError(ValueError):
 # --- JSON -------------------------------------------------------------------------
 
 
+# One decoder and one encoder, made once: json.loads/dumps build a new one on every
+# call that passes options, which costs more than decoding a small body.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON with every non-integer number as an exact ``Decimal``."""
-    return json.loads(text, parse_float=Decimal)
+    if not isinstance(text, str):
+        # What json.loads does with bytes: UTF-8, -16 or -32, told apart by the BOM
+        # or the pattern of zero bytes. A body that is none of them is a ValueError.
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    return _DECODER.decode(text)
 
 
 _MAX_EXACT_INT = 2**53
@@ -90,11 +101,14 @@ def _json_default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+_ENCODER = json.JSONEncoder(
+    default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def dumps(data: Any) -> bytes:
     """Encode unstructured data as compact UTF-8 JSON."""
-    return json.dumps(
-        data, default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode()
+    return _ENCODER.encode(data).encode()
 
 
 def structure(data: Any, cls: type[T]) -> T:
@@ -211,8 +225,21 @@ def _is_open_enum(t: Any) -> bool:
     )
 
 
+# Field types repeat across models (the same ``str | Unset | None`` objects): asking
+# about each once spares the slow ``==`` of typing's Literal, per field, per model.
+_optional_parts_of: dict[Any, tuple[Any, bool]] = {}
+_is_optional: dict[Any, bool] = {}
+
+
 def _optional_parts(t: Any) -> tuple[Any, bool]:
     """``X | None | Unset`` → ``(X, allows_none)``."""
+    parts = _optional_parts_of.get(t)
+    if parts is None:
+        parts = _optional_parts_of[t] = _split_optional(t)
+    return parts
+
+
+def _split_optional(t: Any) -> tuple[Any, bool]:
     args = typing.get_args(t)
     rest = tuple(a for a in args if a is not type(None) and a != Unset)
     if len(rest) == 1:
@@ -225,7 +252,12 @@ def _optional_parts(t: Any) -> tuple[Any, bool]:
 
 
 def _is_optional_field(t: Any) -> bool:
-    return _is_union(t) and any(a is type(None) or a == Unset for a in typing.get_args(t))
+    known = _is_optional.get(t)
+    if known is None:
+        known = _is_optional[t] = _is_union(t) and any(
+            a is type(None) or a == Unset for a in typing.get_args(t)
+        )
+    return known
 
 
 def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
@@ -341,12 +373,39 @@ class _NoExactType:
 _MISSING = object()
 
 
+_annotations: dict[tuple[str, str], Any] = {}
+
+
+def _field_types(cls: type[Model]) -> dict[str, Any]:
+    """Each field's type, its annotation string evaluated where the field was declared.
+
+    What ``typing.get_type_hints`` gives, but each distinct string (``"str | Unset |
+    None"`` recurs hundreds of times across the models) is compiled and evaluated
+    once per module rather than once per field: on a cold start, that is most of the
+    cost of generating the first call's hooks.
+    """
+    types_: dict[str, Any] = {}
+    for a in attrs.fields(cls):
+        if not isinstance(a.type, str):
+            types_[a.name] = a.type
+            continue
+        owner = next((c for c in cls.__mro__ if a.name in inspect.get_annotations(c)), cls)
+        key = (owner.__module__, a.type)
+        if key not in _annotations:
+            try:
+                _annotations[key] = eval(a.type, vars(sys.modules[owner.__module__]))
+            except NameError:  # a name only the class body knows: typing's full rules
+                return typing.get_type_hints(cls)
+        types_[a.name] = _annotations[key]
+    return types_
+
+
 def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     # Generated per class, as cattrs does, but shaped for the hot path of every call:
     # one dict lookup per field, a value of the expected exact class (str, int, bool,
     # Decimal) stored without any call, and the attrs __init__ skipped — models are
     # plain slotted classes with no validators, so setting the slots is equivalent.
-    attrs.resolve_types(cls)
+    field_types = _field_types(cls)
     names = wire_names(cls)
     namespace: dict[str, Any] = {
         "_cls": cls,
@@ -365,10 +424,11 @@ def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         if a.name == "extra_fields":
             continue
         constant = a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-        inner = _optional_parts(a.type)[0] if _is_optional_field(a.type) else a.type
+        t = field_types[a.name]
+        inner = _optional_parts(t)[0] if _is_optional_field(t) else t
         namespace[f"_d{index}"] = a.default if constant else _MISSING
         namespace[f"_e{index}"] = _exact_type(inner) or _NoExactType
-        namespace[f"_s{index}"] = _slow_field(a, names[a.name])
+        namespace[f"_s{index}"] = _slow_field(a, names[a.name], t)
         # An absent field keeps a constant default (UNSET) as it is; a factory or a
         # required field must go through the slow path even when absent.
         skip_default = f" and x is not _d{index}" if constant else ""
@@ -390,13 +450,12 @@ def _extras(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in known}
 
 
-def _slow_field(field: attrs.Attribute[Any], wire: str) -> Callable[[Any], Any]:
+def _slow_field(field: attrs.Attribute[Any], wire: str, t: Any) -> Callable[[Any], Any]:
     """Everything but the fast path: missing, null, conversion, and where it went wrong.
 
     The field's own hook is looked up on first use: a nested model that never turns
     up in a response (most of them, in most responses) is never generated.
     """
-    t = field.type
     inner, allows_none = _optional_parts(t) if _is_optional_field(t) else (t, False)
     hook: StructureHook | None = None
     default: Any = field.default
