@@ -63,6 +63,9 @@ _now = time.monotonic
 
 _NO_GATE = contextlib.nullcontext()
 
+# httpx.Timeout is immutable, and a process uses a handful of timeouts: make each once.
+_timeouts: dict[float, httpx.Timeout] = {}
+
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -114,7 +117,11 @@ async def send(
     max_attempts = 1 if config.strategy == "none" else config.max_attempts
     budget = backoff.max_elapsed_time / 1000
     attempt_timeout = (timeout_ms or core.timeout_ms) / 1000
-    timeout = httpx.Timeout(attempt_timeout)
+    timeout = _timeouts.get(attempt_timeout)
+    if timeout is None:
+        if len(_timeouts) >= 64:  # timeouts computed per call: stay bounded
+            _timeouts.clear()
+        timeout = _timeouts[attempt_timeout] = httpx.Timeout(attempt_timeout)
     client = core.client()
     hooks = core.hooks
     path = url[len(core.server_url) :] if url.startswith(core.server_url) else url

@@ -9,6 +9,7 @@ maps what comes back to ``Ok`` or ``Err``.
 from __future__ import annotations
 
 import os
+import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar, cast
@@ -97,7 +98,13 @@ def require_id(value: object, name: str) -> str:
     return value
 
 
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-]+")
+"""Characters that need no encoding (RFC 3986 unreserved, minus "."): most ids."""
+
+
 def _segment(value: str) -> str:
+    if _PLAIN_SEGMENT.fullmatch(value):
+        return value
     # Encode everything, "/" "?" "#" "%" included, so an id stays one path segment;
     # and dot segments, which URL normalisation would otherwise resolve away.
     encoded = quote(value, safe="")
