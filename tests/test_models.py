@@ -34,7 +34,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tillpoint import _serde
+from tillpoint import _serde, models
 from tillpoint._serde import DecodeError, dumps, loads, structure, unstructure
 from tillpoint.models import (
     UNSET,
@@ -1086,3 +1086,66 @@ def test_an_absurd_integer_is_refused_quickly(text: bytes) -> None:
     # int(Decimal("1e999999999")) would run for hours: a hostile body must not hang decoding.
     with pytest.raises(DecodeError, match="quantity"):
         structure(loads(text), Item)
+
+
+def test_models_compare_by_value_and_are_unhashable() -> None:
+    def item(**changes: object) -> models.Item:
+        fields: dict[str, Any] = {"sku_id": "sku_1", "quantity": 2, "price": Decimal("1.10")}
+        return models.Item(**{**fields, **changes})
+
+    assert item() == item()
+    assert item() != item(quantity=3)
+    assert item() != item(extra_fields={"new": 1})
+    assert item(price=Decimal("1.1")) == item()  # Decimal equality: 1.1 == 1.10
+    assert models.Item() == models.Item()
+    # Same fields, another class: never equal (as attrs' own __eq__ behaves).
+    assert models.AdditionalAddressInfo() != models.AdditionalBillingAddressInfo()
+    assert item() != ("sku_1", 2)
+    with pytest.raises(TypeError):
+        hash(item())
+
+
+def _decode_as(data: Any, cls: type[Model], *, compiled: bool) -> tuple[str, Any]:
+    """Decode with every model hook interpreted, or every one compiled from the start."""
+    saved_hooks = dict(_serde._structure_hooks)
+    saved_threshold = _serde._INTERPRETED_OBJECTS
+    _serde._structure_hooks.clear()
+    _serde._INTERPRETED_OBJECTS = 0 if compiled else 10**9
+    try:
+        return "ok", dumps(unstructure(structure(data, cls)))
+    except DecodeError as error:
+        return "error", str(error)
+    finally:
+        _serde._structure_hooks.clear()
+        _serde._structure_hooks.update(saved_hooks)
+        _serde._INTERPRETED_OBJECTS = saved_threshold
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.tuples(st.just(Checkout), mutations(SEED) | json_objects)
+    | st.tuples(st.just(CheckoutList), mutations({"hasMore": True, "data": [SEED, SEED]}))
+)
+def test_interpreted_and_compiled_decoding_agree(case: tuple[type[Model], Any]) -> None:
+    """A class's first objects are decoded by walking its plan, later ones by generated
+    code: both must give the same model, or the same error at the same JSON path."""
+    cls, data = case
+    assert _decode_as(data, cls, compiled=False) == _decode_as(data, cls, compiled=True)
+
+
+def test_a_model_hook_is_compiled_after_its_first_objects() -> None:
+    saved = dict(_serde._structure_hooks)
+    _serde._structure_hooks.clear()
+    try:
+        first = _serde.structure_hook(Checkout)
+        for _ in range(_serde._INTERPRETED_OBJECTS):
+            structure(SEED, Checkout)
+        assert _serde.structure_hook(Checkout) is first  # still walking the plan
+        structure(SEED, Checkout)
+        compiled = _serde.structure_hook(Checkout)
+        assert compiled is not first
+        assert compiled.__code__.co_filename == "<tillpoint structure Checkout>"
+        assert structure(SEED, Checkout) == structure(SEED, Checkout)
+    finally:
+        _serde._structure_hooks.clear()
+        _serde._structure_hooks.update(saved)

@@ -262,14 +262,13 @@ def _is_optional_field(t: Any) -> bool:
 
 def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
     inner, allows_none = _optional_parts(t)
-    hook = structure_hook(inner)
 
     def structure_optional(value: Any, _: Any) -> Any:
         if value is None:
             if allows_none:
                 return None
             raise ValueError("null is not allowed here")
-        return hook(value, inner)
+        return _current_hook(inner)(value, inner)
 
     return structure_optional
 
@@ -280,7 +279,6 @@ def _is_list(t: Any) -> bool:
 
 def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
     (item_type,) = typing.get_args(t) or (Any,)
-    hook = structure_hook(item_type)
     exact = _exact_type(item_type)
 
     def structure_list(value: Any, _: Any) -> list[Any]:
@@ -289,6 +287,7 @@ def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
         if exact is not None and all(item.__class__ is exact for item in value):
             return value
         items = []
+        hook = _current_hook(item_type)
         for index, item in enumerate(value):
             try:
                 items.append(hook(item, item_type))
@@ -400,50 +399,111 @@ def _field_types(cls: type[Model]) -> dict[str, Any]:
     return types_
 
 
+_INTERPRETED_OBJECTS = 16
+"""Objects of a class decoded by walking its plan before its hook is compiled."""
+
+
 def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
-    # Generated per class, as cattrs does, but shaped for the hot path of every call:
-    # one dict lookup per field, a value of the expected exact class (str, int, bool,
-    # Decimal) stored without any call, and the attrs __init__ skipped — models are
-    # plain slotted classes with no validators, so setting the slots is equivalent.
-    field_types = _field_types(cls)
-    names = wire_names(cls)
-    namespace: dict[str, Any] = {
-        "_cls": cls,
-        "_new": object.__new__,
-        "_Problem": _Problem,
-        "_known": frozenset(names.values()),
-        "_extras": _extras,
-    }
-    lines = [
-        "def structure(o, _):",
-        "    if o.__class__ is not dict:",
-        f"        raise _Problem('expected an object for {cls.__name__}, got ' + type(o).__name__)",
-        "    obj = _new(_cls)",
-    ]
-    for index, a in enumerate(attrs.fields(cls)):
-        if a.name == "extra_fields":
-            continue
-        constant = a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-        t = field_types[a.name]
-        inner = _optional_parts(t)[0] if _is_optional_field(t) else t
-        namespace[f"_d{index}"] = a.default if constant else _MISSING
-        namespace[f"_e{index}"] = _exact_type(inner) or _NoExactType
-        namespace[f"_s{index}"] = _slow_field(a, names[a.name], t)
-        # An absent field keeps a constant default (UNSET) as it is; a factory or a
-        # required field must go through the slow path even when absent.
-        skip_default = f" and x is not _d{index}" if constant else ""
-        lines += [
-            f"    x = o.get({names[a.name]!r}, _d{index})",
-            f"    if x.__class__ is not _e{index}{skip_default}:",
-            f"        x = _s{index}(x)",
-            f"    obj.{a.name} = x",
+    # The plan — per field its wire name, default, fast-path class and slow path —
+    # is made once. The first objects of a class are decoded by walking the plan;
+    # after that, by code generated from it, which is faster per object but costs
+    # ~0.25 ms a class to compile: a serverless cold start's one call (a full
+    # checkout is ~20 classes, ten line items) would spend more compiling than decoding.
+    plan = _ModelPlan(cls)
+    uses = 0
+
+    def structure_first(o: Any, _: Any) -> Model:
+        nonlocal uses
+        uses += 1
+        if uses <= _INTERPRETED_OBJECTS:
+            return plan.interpret(o)
+        # Consumers look hooks up when they use them (see _current_hook), so from now
+        # on they get the compiled one; this indirection serves only stale references.
+        hook = _structure_hooks[cls] = plan.compile()
+        return hook(o, _)
+
+    return structure_first
+
+
+class _ModelPlan:
+    """How one model class decodes: interpreted as data, or compiled into a function."""
+
+    def __init__(self, cls: type[Model]) -> None:
+        field_types = _field_types(cls)
+        names = wire_names(cls)
+        self.cls = cls
+        self.known = frozenset(names.values())
+        # (attribute, wire name, default, exact class, slow path, default is constant)
+        self.fields: list[tuple[str, str, Any, type, Callable[[Any], Any], bool]] = []
+        for a in attrs.fields(cls):
+            if a.name == "extra_fields":
+                continue
+            constant = a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+            t = field_types[a.name]
+            inner = _optional_parts(t)[0] if _is_optional_field(t) else t
+            self.fields.append(
+                (
+                    a.name,
+                    names[a.name],
+                    a.default if constant else _MISSING,
+                    _exact_type(inner) or _NoExactType,
+                    _slow_field(a, names[a.name], t),
+                    constant,
+                )
+            )
+
+    def interpret(self, o: Any) -> Model:
+        if o.__class__ is not dict:
+            raise _Problem(f"expected an object for {self.cls.__name__}, got {type(o).__name__}")
+        obj = object.__new__(self.cls)
+        for name, wire, default, exact, slow, constant in self.fields:
+            x = o.get(wire, default)
+            # An absent field keeps a constant default (UNSET) as it is; a factory or
+            # a required field must go through the slow path even when absent.
+            if x.__class__ is not exact and not (constant and x is default):
+                x = slow(x)
+            setattr(obj, name, x)
+        obj.extra_fields = {} if self.known.issuperset(o) else _extras(o, self.known)
+        return obj
+
+    def compile(self) -> Callable[[Any, Any], Model]:
+        # The same steps as interpret(), unrolled: one dict lookup per field, a value
+        # of the expected exact class (str, int, bool, Decimal) stored without any
+        # call, and the attrs __init__ skipped — models are plain slotted classes with
+        # no validators, so setting the slots is equivalent.
+        cls = self.cls
+        namespace: dict[str, Any] = {
+            "_cls": cls,
+            "_new": object.__new__,
+            "_Problem": _Problem,
+            "_known": self.known,
+            "_extras": _extras,
+        }
+        lines = [
+            "def structure(o, _):",
+            "    if o.__class__ is not dict:",
+            "        raise _Problem(",
+            f"            'expected an object for {cls.__name__}, got ' + type(o).__name__",
+            "        )",
+            "    obj = _new(_cls)",
         ]
-    lines += [
-        "    obj.extra_fields = {} if _known.issuperset(o) else _extras(o, _known)",
-        "    return obj",
-    ]
-    exec(compile("\n".join(lines), f"<tillpoint structure {cls.__name__}>", "exec"), namespace)
-    return namespace["structure"]  # type: ignore[no-any-return]
+        for index, (name, wire, default, exact, slow, constant) in enumerate(self.fields):
+            namespace[f"_d{index}"] = default
+            namespace[f"_e{index}"] = exact
+            namespace[f"_s{index}"] = slow
+            skip_default = f" and x is not _d{index}" if constant else ""
+            lines += [
+                f"    x = o.get({wire!r}, _d{index})",
+                f"    if x.__class__ is not _e{index}{skip_default}:",
+                f"        x = _s{index}(x)",
+                f"    obj.{name} = x",
+            ]
+        lines += [
+            "    obj.extra_fields = {} if _known.issuperset(o) else _extras(o, _known)",
+            "    return obj",
+        ]
+        exec(compile("\n".join(lines), f"<tillpoint structure {cls.__name__}>", "exec"), namespace)
+        return namespace["structure"]  # type: ignore[no-any-return]
 
 
 def _extras(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
@@ -457,12 +517,10 @@ def _slow_field(field: attrs.Attribute[Any], wire: str, t: Any) -> Callable[[Any
     up in a response (most of them, in most responses) is never generated.
     """
     inner, allows_none = _optional_parts(t) if _is_optional_field(t) else (t, False)
-    hook: StructureHook | None = None
     default: Any = field.default
     factory = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
 
     def slow(value: Any) -> Any:
-        nonlocal hook
         if value is _MISSING:
             if factory is not None:
                 return factory()
@@ -471,10 +529,8 @@ def _slow_field(field: attrs.Attribute[Any], wire: str, t: Any) -> Callable[[Any
             if allows_none:
                 return None
             raise _Problem("null is not allowed here", f".{wire}")
-        if hook is None:
-            hook = _passthrough if inner is Any else structure_hook(inner)
         try:
-            return hook(value, inner)
+            return _current_hook(inner)(value, inner)
         except _Problem as problem:
             raise problem.under(f".{wire}") from None
         except (ValueError, TypeError) as exc:
@@ -490,6 +546,12 @@ def _passthrough(value: Any, _: Any) -> Any:
 # --- dispatch: which hook decodes a type ------------------------------------------
 
 _structure_hooks: dict[Any, StructureHook] = {}
+
+
+def _current_hook(t: Any) -> StructureHook:
+    """``structure_hook(t)``, looked up at each use rather than kept: a model's hook is
+    replaced by a compiled one after its first object, and users get the new one."""
+    return _structure_hooks.get(t) or structure_hook(t)
 
 
 def structure_hook(t: Any) -> StructureHook:

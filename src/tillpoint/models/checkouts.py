@@ -126,7 +126,7 @@ Metadata = dict[str, str | int | bool]
 # --- addresses, parties ---------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Address(DigitalRiverModel):
     """A postal address; ``country`` is an ISO 3166 alpha-2 code."""
 
@@ -138,7 +138,7 @@ class Address(DigitalRiverModel):
     country: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class AdditionalAddressInfo(DigitalRiverModel):
     """Address details beyond the basic fields (neighbourhood, division, phonetic name)."""
 
@@ -147,14 +147,14 @@ class AdditionalAddressInfo(DigitalRiverModel):
     phonetic_name: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class AdditionalBillingAddressInfo(AdditionalAddressInfo):
     """Billing address details, with a title."""
 
     title: BillingTitle | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ShipFrom(DigitalRiverModel):
     """Where a physical product ships from."""
 
@@ -162,7 +162,7 @@ class ShipFrom(DigitalRiverModel):
     additional_address_info: AdditionalAddressInfo | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ShipTo(DigitalRiverModel):
     """Where the order ships to (the ``Shipping`` schema)."""
 
@@ -174,7 +174,7 @@ class ShipTo(DigitalRiverModel):
     additional_address_info: AdditionalAddressInfo | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class BillTo(DigitalRiverModel):
     """The customer's billing details (the ``Billing`` schema); ``address`` is required."""
 
@@ -186,14 +186,14 @@ class BillTo(DigitalRiverModel):
     additional_address_info: AdditionalBillingAddressInfo | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Organization(DigitalRiverModel):
     """The organisation in a B2B transaction."""
 
     id: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PurchaseLocation(DigitalRiverModel):
     """Where the purchase happens, for a tax estimate; ``postal_code`` is required in the US."""
 
@@ -202,7 +202,7 @@ class PurchaseLocation(DigitalRiverModel):
     postal_code: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SellingEntity(DigitalRiverModel):
     """The local selling entity, e.g. ``C5_INC-ENTITY`` (DR globalTech Inc.)."""
 
@@ -210,7 +210,7 @@ class SellingEntity(DigitalRiverModel):
     name: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class TaxIdentifierStateTransitions(DigitalRiverModel):
     """When a tax identifier entered each state."""
 
@@ -219,7 +219,7 @@ class TaxIdentifierStateTransitions(DigitalRiverModel):
     not_valid: datetime | Unset | None = attrs.field(default=UNSET, metadata={"wire": "not_valid"})
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class TaxIdentifier(DigitalRiverModel):
     """A tax identifier; in a request only ``id`` is sent."""
 
@@ -235,7 +235,7 @@ class TaxIdentifier(DigitalRiverModel):
     verified_address: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class InvoiceAttributes(DigitalRiverModel):
     """Invoice attributes (China, Taiwan e-invoicing)."""
 
@@ -251,7 +251,7 @@ class InvoiceAttributes(DigitalRiverModel):
     live_mode: bool | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class DisclosureDetails(DigitalRiverModel):
     """One legal disclosure (terms of sale, privacy policy, …)."""
 
@@ -262,14 +262,14 @@ class DisclosureDetails(DigitalRiverModel):
     url: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Disclosures(DigitalRiverModel):
     """The disclosures accepted with a checkout."""
 
     disclosures: list[DisclosureDetails] | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class BillingOptimization(DigitalRiverModel):
     """Subscription renewal details for billing optimisation."""
 
@@ -282,7 +282,7 @@ class BillingOptimization(DigitalRiverModel):
 # --- money-bearing parts ----------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Discount(DigitalRiverModel):
     """An order or shipping discount: ``percent_off`` (0.01–100) or ``amount_off``."""
 
@@ -290,14 +290,14 @@ class Discount(DigitalRiverModel):
     percent_off: Decimal | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ItemDiscount(Discount):
     """A line-item discount; ``quantity`` units are discounted (default: all)."""
 
     quantity: int | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ShippingChoice(DigitalRiverModel):
     """The chosen shipping: ``amount`` is required for physical goods."""
 
@@ -309,7 +309,7 @@ class ShippingChoice(DigitalRiverModel):
     shipping_terms: ShippingTerms | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ItemShipping(DigitalRiverModel):
     """A line item's share of shipping."""
 
@@ -317,7 +317,7 @@ class ItemShipping(DigitalRiverModel):
     tax_amount: Decimal | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Tax(DigitalRiverModel):
     """Tax on a line item."""
 
@@ -325,21 +325,21 @@ class Tax(DigitalRiverModel):
     amount: Decimal | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ImporterTax(DigitalRiverModel):
     """Importer-of-record tax on a line item (landed cost)."""
 
     amount: Decimal | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Duties(DigitalRiverModel):
     """Duties on a line item (landed cost)."""
 
     amount: Decimal | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class FeeDetails(DigitalRiverModel):
     """One regulatory fee (battery, WEEE, …)."""
 
@@ -349,7 +349,7 @@ class FeeDetails(DigitalRiverModel):
     per_unit_amount: Decimal | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Fees(DigitalRiverModel):
     """A line item's regulatory fees."""
 
@@ -361,7 +361,7 @@ class Fees(DigitalRiverModel):
 # --- line items -------------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ProductDetails(DigitalRiverModel):
     """A product described inline (needs ``sku_group_id``) instead of by ``sku_id``."""
 
@@ -377,7 +377,7 @@ class ProductDetails(DigitalRiverModel):
     part_number: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SubscriptionInfo(DigitalRiverModel):
     """Subscription details of a line item."""
 
@@ -391,7 +391,7 @@ class SubscriptionInfo(DigitalRiverModel):
     end_time: datetime | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Item(DigitalRiverModel):
     """A line item: in a create, give ``sku_id`` or ``product_details``, and ``price``
     (unit price) or ``aggregate_price`` (line total); the response adds ``id``,
@@ -416,7 +416,7 @@ class Item(DigitalRiverModel):
     shipping: ItemShipping | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ItemUpdate(DigitalRiverModel):
     """A change to an existing line item: only these fields may change."""
 
@@ -429,7 +429,7 @@ class ItemUpdate(DigitalRiverModel):
 # --- payment ----------------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Owner(DigitalRiverModel):
     """The owner of a payment source."""
 
@@ -442,7 +442,7 @@ class Owner(DigitalRiverModel):
     additional_address_info: AdditionalAddressInfo | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreditCard(DigitalRiverModel):
     """The card behind a ``creditCard`` source."""
 
@@ -452,7 +452,7 @@ class CreditCard(DigitalRiverModel):
     brand: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Source(DigitalRiverModel):
     """A payment source. ``customerCredit`` sources stack; any other type is the
     single *primary* source, which funds what the others do not cover."""
@@ -500,7 +500,7 @@ class Source(DigitalRiverModel):
     cc_avenue: dict[str, Any] | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PaymentSession(DigitalRiverModel):
     """The checkout's payment session: how much its sources cover, and its state."""
 
@@ -512,7 +512,7 @@ class PaymentSession(DigitalRiverModel):
     next_action: dict[str, Any] | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Charge(DigitalRiverModel):
     """A charge against a source (on orders; checkouts normally have none)."""
 
@@ -535,7 +535,7 @@ class Charge(DigitalRiverModel):
     live_mode: bool | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Payment(DigitalRiverModel):
     """The checkout's sources, charges and payment session."""
 
@@ -547,7 +547,7 @@ class Payment(DigitalRiverModel):
 # --- checkouts --------------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutCreate(DigitalRiverModel):
     """The body of ``checkouts_create``: ``currency`` and ``items`` are required."""
 
@@ -579,7 +579,7 @@ class CheckoutCreate(DigitalRiverModel):
     billing_optimization: BillingOptimization | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutUpdate(DigitalRiverModel):
     """The body of ``checkouts_update``. Items cannot be added, nor their price or
     quantity changed; ``discount`` and ``tax_inclusive`` are create-only."""
@@ -610,7 +610,7 @@ class CheckoutUpdate(DigitalRiverModel):
     billing_optimization: BillingOptimization | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Checkout(DigitalRiverModel):
     """A checkout, as create, get, update and list return it."""
 
@@ -656,7 +656,7 @@ class Checkout(DigitalRiverModel):
     billing_optimization: BillingOptimization | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutList(DigitalRiverModel):
     """One page of ``checkouts_list``: newest first; ``has_more`` says another page exists."""
 

@@ -33,7 +33,7 @@ DigitalRiverErrorType = Union[
 ]  # fmt: skip
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class DigitalRiverError(DigitalRiverModel):
     """One problem: ``code`` (e.g. ``missing_parameter``), the ``parameter`` at fault, a message."""
 
@@ -42,7 +42,7 @@ class DigitalRiverError(DigitalRiverModel):
     message: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class DigitalRiverErrorBody(DigitalRiverModel):
     """A Digital River error body. ``type`` need not match the status: classify by status."""
 
@@ -66,7 +66,7 @@ class DigitalRiverErrorBody(DigitalRiverModel):
         return "; ".join(parts) or (self.type or None)
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Gr4vyErrorDetail(Gr4vyModel):
     """Where a Gr4vy request went wrong: ``location`` (body, query, …), a JSON ``pointer``."""
 
@@ -76,7 +76,7 @@ class Gr4vyErrorDetail(Gr4vyModel):
     type: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Gr4vyErrorBody(Gr4vyModel):
     """A Gr4vy error body; ``resource_id`` is set on 409 duplicates."""
 
@@ -98,7 +98,7 @@ class Gr4vyErrorBody(Gr4vyModel):
         return text
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ValidationErrorDetail(Gr4vyModel):
     """One failed check: ``loc`` is the path (``["body", "cart_items", 0, "quantity"]``)."""
 
@@ -109,7 +109,7 @@ class ValidationErrorDetail(Gr4vyModel):
     ctx: dict[str, Any] | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ValidationErrorBody(Gr4vyModel):
     """A 422 body: every failed check."""
 

@@ -78,7 +78,7 @@ TaxIdKind = Union[
 # --- cart -------------------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CartItem(Gr4vyModel):
     """A line of the cart. ``name``, ``quantity`` (> 0) and ``unit_amount`` are required;
     ``discount_amount`` and ``tax_amount`` are line totals, not per unit."""
@@ -110,7 +110,7 @@ class CartItem(Gr4vyModel):
 # --- buyer ------------------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SessionAddress(Gr4vyModel):
     """A Gr4vy postal address (``models.Address`` is Digital River's).
 
@@ -127,7 +127,7 @@ class SessionAddress(Gr4vyModel):
     organization: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class TaxId(Gr4vyModel):
     """A buyer's tax id: both ``value`` and ``kind`` (e.g. ``gb.vat``) are required."""
 
@@ -135,7 +135,7 @@ class TaxId(Gr4vyModel):
     kind: TaxIdKind
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class BillingDetails(Gr4vyModel):
     """Who pays: ``phone_number`` is E.164 (``+14155552671``)."""
 
@@ -147,7 +147,7 @@ class BillingDetails(Gr4vyModel):
     tax_id: TaxId | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ShippingDetails(Gr4vyModel):
     """Where the order goes (Gr4vy's ``ShippingDetailsCreate``): billing details, no tax id."""
 
@@ -158,7 +158,7 @@ class ShippingDetails(Gr4vyModel):
     address: SessionAddress | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class GuestBuyer(Gr4vyModel):
     """The buyer, described inline: no buyer resource is created on Gr4vy."""
 
@@ -172,7 +172,7 @@ class GuestBuyer(Gr4vyModel):
 # --- airline addendum -------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class AirlineLeg(Gr4vyModel):
     """One flight of an itinerary; amounts are minor units."""
 
@@ -201,7 +201,7 @@ class AirlineLeg(Gr4vyModel):
     tax_amount: int | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class AirlinePassenger(Gr4vyModel):
     """One traveller. ``date_of_birth`` is an ISO date string (``1990-01-31``)."""
 
@@ -218,7 +218,7 @@ class AirlinePassenger(Gr4vyModel):
     country_code: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Airline(Gr4vyModel):
     """The airline addendum: at most 20 ``legs`` and 20 ``passengers``."""
 
@@ -246,7 +246,7 @@ class Airline(Gr4vyModel):
 # --- sessions ---------------------------------------------------------------------
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutSessionCreate(Gr4vyModel):
     """The body of ``sessions_create`` and ``sessions_update``; nothing is required.
 
@@ -269,7 +269,7 @@ class CheckoutSessionCreate(Gr4vyModel):
     """Seconds until the session expires: 3600 (the server's default) to 86400."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutSessionPaymentMethodDetails(Gr4vyModel):
     """What is known about the card: ``bin``, issuing country and issuer, its type."""
 
@@ -279,7 +279,7 @@ class CheckoutSessionPaymentMethodDetails(Gr4vyModel):
     card_issuer_name: str | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutSessionPaymentMethod(Gr4vyModel):
     """The card stored on the session; ``label`` is its last four digits."""
 
@@ -292,7 +292,7 @@ class CheckoutSessionPaymentMethod(Gr4vyModel):
     details: CheckoutSessionPaymentMethodDetails | Unset | None = UNSET
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutSession(Gr4vyModel):
     """A checkout session, as create, get and update return it.
 
