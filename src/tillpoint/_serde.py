@@ -268,7 +268,7 @@ def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
             if allows_none:
                 return None
             raise ValueError("null is not allowed here")
-        return _current_hook(inner)(value, inner)
+        return (_structure_hooks.get(inner) or structure_hook(inner))(value, inner)
 
     return structure_optional
 
@@ -287,7 +287,7 @@ def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
         if exact is not None and all(item.__class__ is exact for item in value):
             return value
         items = []
-        hook = _current_hook(item_type)
+        hook = _structure_hooks.get(item_type) or structure_hook(item_type)
         for index, item in enumerate(value):
             try:
                 items.append(hook(item, item_type))
@@ -417,7 +417,7 @@ def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
         uses += 1
         if uses <= _INTERPRETED_OBJECTS:
             return plan.interpret(o)
-        # Consumers look hooks up when they use them (see _current_hook), so from now
+        # Consumers look hooks up when they use them (see _structure_hooks), so from now
         # on they get the compiled one; this indirection serves only stale references.
         hook = _structure_hooks[cls] = plan.compile()
         return hook(o, _)
@@ -530,7 +530,7 @@ def _slow_field(field: attrs.Attribute[Any], wire: str, t: Any) -> Callable[[Any
                 return None
             raise _Problem("null is not allowed here", f".{wire}")
         try:
-            return _current_hook(inner)(value, inner)
+            return (_structure_hooks.get(inner) or structure_hook(inner))(value, inner)
         except _Problem as problem:
             raise problem.under(f".{wire}") from None
         except (ValueError, TypeError) as exc:
@@ -546,12 +546,9 @@ def _passthrough(value: Any, _: Any) -> Any:
 # --- dispatch: which hook decodes a type ------------------------------------------
 
 _structure_hooks: dict[Any, StructureHook] = {}
-
-
-def _current_hook(t: Any) -> StructureHook:
-    """``structure_hook(t)``, looked up at each use rather than kept: a model's hook is
-    replaced by a compiled one after its first object, and users get the new one."""
-    return _structure_hooks.get(t) or structure_hook(t)
+# Hooks that decode a nested type look it up here at each use (``_structure_hooks.get(t)
+# or structure_hook(t)``, inline on the hot path) rather than keep it: a model's hook is
+# replaced by a compiled one after its first objects, and its users must see the new one.
 
 
 def structure_hook(t: Any) -> StructureHook:

@@ -139,7 +139,9 @@ async def send(
     token: str | None = None
     while True:
         attempt += 1
-        token = await resolve_token(core.bearer_auth)
+        auth = core.bearer_auth
+        # A plain string token (the common case) needs no coroutine to resolve.
+        token = auth if auth is None or isinstance(auth, str) else await resolve_token(auth)
         request_headers = dict(base_headers)
         if token:
             request_headers["Authorization"] = f"Bearer {token}"
