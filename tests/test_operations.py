@@ -10,8 +10,10 @@ from decimal import Decimal
 import httpx
 import pytest
 import respx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tillpoint import Err, Ok, TillpointCore, errors, models
+from tillpoint import Err, Ok, TillpointCore, _transport, errors, models
 from tillpoint.funcs import (
     checkouts_attach_source,
     checkouts_create,
@@ -21,6 +23,7 @@ from tillpoint.funcs import (
     checkouts_list,
     checkouts_update,
 )
+from tillpoint.funcs._operation import _segment
 
 from .conftest import TOKEN
 
@@ -379,3 +382,44 @@ async def test_list_tolerates_a_page_without_has_more_or_data(
     mock_api.get("/checkouts").respond(200, json={})
 
     assert await checkouts_list(core) == Ok(models.CheckoutList(data=[], has_more=False))
+
+
+SERVERS = [
+    "https://api.digitalriver.com",
+    "https://api.sandbox.example.gr4vy.app",
+    "http://127.0.0.1:8765",
+    "https://proxy.example/api/v1",
+    "https://proxy.example/api/v1/",
+    "https://xn--caf-dma.example:8443/a%20b",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    server=st.sampled_from(SERVERS),
+    ids=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=2),
+)
+def test_a_joined_url_is_exactly_what_httpx_parses(server: str, ids: list[str]) -> None:
+    """The transport joins an operation's (percent-encoded) path to the pre-parsed server
+    URL instead of having httpx parse the whole string on every call: it must be the very
+    URL httpx would have made of ``server + path``."""
+    path = "/checkouts/" + "/sources/".join(_segment(i) for i in ids)
+    joined = _transport._join_url(server, path)
+    parsed = httpx.URL(server.rstrip("/") + path)
+    assert str(joined) == str(parsed)
+    assert isinstance(joined, httpx.URL)
+    assert joined.raw_path == parsed.raw_path
+    assert (joined.scheme, joined.host, joined.port) == (parsed.scheme, parsed.host, parsed.port)
+
+
+@pytest.mark.parametrize(
+    ("server", "path"),
+    [
+        ("https://api.example?x=1", "/checkouts/a"),  # a server URL with a query
+        ("https://api.example", "/checkouts/a?b"),  # a path that is not one of ours
+        ("https://api.example", "checkouts/a"),
+        ("https://api.example", "/checkouts/caf\u00e9"),
+    ],
+)
+def test_anything_unexpected_is_left_to_httpx_as_a_string(server: str, path: str) -> None:
+    assert _transport._join_url(server, path) == server + path
