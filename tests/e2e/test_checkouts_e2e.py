@@ -20,30 +20,9 @@ from tillpoint.funcs import (
 )
 from tillpoint.sandbox import Sandbox
 
+from .support import MN, create, seed_002
+
 pytestmark = pytest.mark.anyio
-
-MN = models.Address(
-    line1="10380 Bren Rd W", city="Minnetonka", postal_code="55343", state="MN", country="US"
-)
-
-
-def seed_002(**changes: object) -> models.CheckoutCreate:
-    """Seed 002's checkout: 2 x 10.00 shipped to Minnesota for 5.00."""
-    body = models.CheckoutCreate(
-        currency="USD",
-        ship_to=models.ShipTo(name="Ann", address=MN),
-        items=[models.Item(sku_id="sku_1", quantity=2, price=Decimal("10.00"))],
-        shipping_choice=models.ShippingChoice(amount=Decimal("5.00")),
-    )
-    for name, value in changes.items():
-        setattr(body, name, value)
-    return body
-
-
-async def create(core: TillpointCore, body: models.CheckoutCreate) -> models.Checkout:
-    result = await checkouts_create(core, body)
-    assert isinstance(result, Ok), result
-    return result.value
 
 
 async def test_totals_match_the_documented_example(core: TillpointCore) -> None:

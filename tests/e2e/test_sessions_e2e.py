@@ -11,22 +11,9 @@ from tillpoint import Err, Ok, Tillpoint, TillpointCore, errors, models
 from tillpoint.funcs import sessions_create, sessions_delete, sessions_get, sessions_update
 from tillpoint.sandbox import Sandbox
 
+from .support import START, FakeClock
+
 pytestmark = pytest.mark.anyio
-
-START = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    """The sandbox's clock, moved by the test instead of by waiting."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
