@@ -38,6 +38,8 @@ import pytest
 from tillpoint import Tillpoint, TillpointCore
 from tillpoint.sandbox import Sandbox, serve_in_thread
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TOKEN = "sk_test_docs"
@@ -254,3 +256,31 @@ def test_mkdocs_build_is_strict_and_clean(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "reference" / "core" / "index.html").exists()
+
+
+def test_the_pytest_plugin_example_runs_as_a_users_test_module(
+    pytester: pytest.Pytester,
+) -> None:
+    """The one example that cannot run as a block — a user's pytest module using the
+    ``tillpoint.testing`` fixtures — runs as one: in a fresh project, through the plugin's
+    entry point, against the ``start_checkout`` the page defines."""
+    sandbox_page = [b for b in PYTHON_BLOCKS if b.page == "sandbox.md"]
+    (user_code,) = [b for b in sandbox_page if "async def start_checkout(" in b.code]
+    (user_tests,) = [b for b in sandbox_page if "from myshop.checkout import" in b.code]
+    assert user_tests.skip_reason, "the module is run here, not as a block"
+    pytester.makepyfile(
+        **{
+            "myshop/__init__.py": "",
+            "myshop/checkout.py": "from decimal import Decimal\n"
+            "from tillpoint import Tillpoint, models\n\n" + user_code.code,
+            "tests/test_checkout.py": user_tests.code,
+        }
+    )
+
+    result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", "tests")
+
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= 2, result.stdout.str()
+    assert not {"failed", "errors", "skipped"} & outcomes.keys(), result.stdout.str()
+    for name in ("test_start_checkout_totals_the_cart", "test_start_checkout_survives_a_500"):
+        result.stdout.fnmatch_lines([f"*{name}*PASSED*"])
