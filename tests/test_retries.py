@@ -222,6 +222,28 @@ async def test_create_auto_key_is_stable_across_its_attempts(
     assert len({c.request.headers["idempotency-key"] for c in route.calls}) == 1
 
 
+class VaultDown(Exception):
+    pass
+
+
+async def test_a_failing_token_callable_propagates_and_sends_nothing(
+    mock_api: respx.MockRouter,
+) -> None:
+    """The token callable is the caller's code: its exception is theirs, unchanged."""
+    route = mock_api.get("/checkouts/c1").respond(200, json=CHECKOUT)
+
+    async def vault() -> str:
+        raise VaultDown("secret store unavailable")
+
+    async with TillpointCore(bearer_auth=vault) as core:
+        with pytest.raises(VaultDown):
+            await checkouts_get(core, "c1")
+        with pytest.raises(TypeError, match="bearer_auth returned int"):
+            await checkouts_get(core.with_options(bearer_auth=lambda: 42), "c1")
+
+    assert not route.called
+
+
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
