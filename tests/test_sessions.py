@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 import anyio
@@ -872,3 +872,40 @@ async def test_facade_returns_values_and_raises_errors(
     assert raised.value.data.code == "not_found"
     with pytest.raises(errors.InvalidRequestError):
         await tp.sessions.delete("")
+
+
+async def test_a_passengers_date_of_birth_is_a_date_both_ways(
+    core: TillpointCore, gr4vy_api: respx.MockRouter
+) -> None:
+    passenger = {"first_name": "Ann", "date_of_birth": "1990-01-31"}
+    route = gr4vy_api.post("/checkout/sessions").respond(
+        201, json=session(airline={"passengers": [passenger]})
+    )
+    body = models.CheckoutSessionCreate(
+        airline=models.Airline(
+            passengers=[models.AirlinePassenger(first_name="Ann", date_of_birth=date(1990, 1, 31))]
+        )
+    )
+
+    result = await sessions_create(core, body)
+
+    assert sent_json(route) == {"airline": {"passengers": [passenger]}}
+    assert isinstance(result, Ok)
+    assert result.value.airline
+    assert result.value.airline.passengers
+    assert result.value.airline.passengers[0].date_of_birth == date(1990, 1, 31)
+
+
+@pytest.mark.parametrize("bad", ["1990-02-30", "19900131", "31/01/1990", 19900131])
+async def test_a_date_that_is_not_yyyy_mm_dd_is_a_response_validation_error(
+    core: TillpointCore, gr4vy_api: respx.MockRouter, bad: object
+) -> None:
+    gr4vy_api.get(f"/checkout/sessions/{SESSION_ID}").respond(
+        200, json=session(airline={"passengers": [{"date_of_birth": bad}]})
+    )
+
+    result = await sessions_get(core, SESSION_ID)
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, errors.ResponseValidationError)
+    assert "airline.passengers[0].date_of_birth" in str(result.error)

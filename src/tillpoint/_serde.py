@@ -29,7 +29,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
@@ -199,12 +199,30 @@ def _unstructure_datetime(value: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    # Strictly YYYY-MM-DD: date.fromisoformat (3.11+) would also take "20200131".
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a calendar date") from None
+
+
+def _unstructure_date(value: date) -> str:
+    return value.isoformat()
+
+
 _PRIMITIVES: dict[Any, StructureHook] = {
     str: _structure_str,
     bool: _structure_bool,
     int: _structure_int,
     Decimal: _structure_decimal,
     datetime: _structure_datetime,
+    date: _structure_date,
 }
 
 
@@ -645,6 +663,7 @@ def _build_converter() -> cattrs.Converter:
     # Decoding through the converter decodes exactly as structure() does.
     converter.register_structure_hook_factory(_is_ours, structure_hook)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
+    converter.register_unstructure_hook(date, _unstructure_date)
     # Decimal stays a Decimal until json.dumps, where _json_default writes it exactly.
     converter.register_unstructure_hook(Decimal, identity)
     converter.register_unstructure_hook_factory(_is_optional_field, unstructure_optional_factory)

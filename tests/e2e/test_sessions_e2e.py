@@ -3,7 +3,7 @@ façade, expiry, full replacement, deletion, and the server's 422s."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -74,7 +74,7 @@ def full_body() -> models.CheckoutSessionCreate:
             ],
             passengers=[
                 models.AirlinePassenger(
-                    first_name="Ann", age_group="adult", date_of_birth="1990-01-31"
+                    first_name="Ann", age_group="adult", date_of_birth=date(1990, 1, 31)
                 )
             ],
         ),
@@ -127,7 +127,7 @@ async def test_create_echoes_every_field_with_a_one_hour_expiry(
         2030, 2, 1, 18, 0, tzinfo=timezone.utc
     )
     assert created.airline.passengers
-    assert created.airline.passengers[0].date_of_birth == "1990-01-31"
+    assert created.airline.passengers[0].date_of_birth == date(1990, 1, 31)
 
     fetched = await sessions_get(core, created.id)
     assert isinstance(fetched, Ok) and fetched.value == created

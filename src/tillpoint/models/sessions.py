@@ -9,7 +9,7 @@ types, and any other string the server sends is kept, and sent back, as it is.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Union
 
 import attrs
@@ -203,10 +203,10 @@ class AirlineLeg(Gr4vyModel):
 
 @attrs.define(kw_only=True, repr=False, eq=False)
 class AirlinePassenger(Gr4vyModel):
-    """One traveller. ``date_of_birth`` is an ISO date string (``1990-01-31``)."""
+    """One traveller."""
 
     age_group: AgeGroup | Unset | None = UNSET
-    date_of_birth: str | Unset | None = UNSET
+    date_of_birth: date | Unset | None = UNSET
     email_address: str | Unset | None = UNSET
     first_name: str | Unset | None = UNSET
     frequent_flyer_number: str | Unset | None = UNSET
