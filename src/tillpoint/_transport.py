@@ -326,9 +326,16 @@ async def _read_bounded(
 ) -> httpx.Response | TillpointError:
     """Read the body, refusing to hold more than ``limit`` bytes of it."""
     try:
-        declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            return _too_large(response, limit)
+        headers = response.headers
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                return _too_large(response, limit)
+            if "content-encoding" not in headers:
+                # HTTP framing holds an unencoded body to its declared length (h11 and
+                # h2 both enforce it), so httpx's own read is already bounded, and cheaper.
+                await response.aread()
+                return response
         chunks: list[bytes] = []
         size = 0
         too_large: ResponseValidationError | None = None
@@ -342,7 +349,17 @@ async def _read_bounded(
                 # run their cleanup.
                 too_large = _too_large(response, limit)
                 chunks.clear()
-                deadline.cancel(reason=too_large)
+                # A compressed body already received in full (its declared length is
+                # in) inflates with no more network reads: finishing the loop costs
+                # no memory (nothing is kept), and a cancellation would only land in
+                # httpcore's bookkeeping as it releases the connection, leaking it.
+                received_all = (
+                    declared is not None
+                    and declared.isdigit()
+                    and response.num_bytes_downloaded >= int(declared)
+                )
+                if not received_all:
+                    deadline.cancel(reason=too_large)
             if too_large is None:
                 chunks.append(chunk)
         if too_large is not None:

@@ -9,6 +9,8 @@ across its attempts, and that the connection pool was left with nothing leaked.
 from __future__ import annotations
 
 import email.utils
+import gzip
+import json
 import math
 import time
 from collections.abc import Iterator
@@ -378,6 +380,32 @@ async def test_a_body_larger_than_max_response_bytes(
 
         # The core is still usable.
         server.script(Reply(200, CHECKOUT))
+        assert isinstance(await checkouts_get(core, "c1"), Ok)
+        assert_pool_clean(core)
+
+
+async def test_a_compressed_body_is_bounded_by_its_decoded_size(server: ScriptedServer) -> None:
+    """A gzip bomb: a few KiB on the wire, with an honest Content-Length, that inflates past
+    max_response_bytes. The limit is on what would be held in memory, the decoded body."""
+    limit = 64 * 1024
+    bomb = gzip.compress(b'{"id": "c1", "pad": "' + b"x" * (8 * limit) + b'"}')
+    assert len(bomb) < limit
+    server.script(Reply(200, bomb, headers={"Content-Encoding": "gzip"}))
+    async with make_core(server.url, max_response_bytes=limit) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.ResponseValidationError
+        assert "max_response_bytes" in str(got.error)
+        assert_pool_clean(core)
+
+        # The same body under the limit is read and decoded.
+        server.script(
+            Reply(
+                200,
+                gzip.compress(json.dumps(CHECKOUT).encode()),
+                headers={"Content-Encoding": "gzip"},
+            )
+        )
         assert isinstance(await checkouts_get(core, "c1"), Ok)
         assert_pool_clean(core)
 
