@@ -969,7 +969,16 @@ def _decodes_or_decode_error(data: Any, cls: type[Model]) -> None:
     except DecodeError:
         return
     assert isinstance(obj, cls)
-    dumps(unstructure(obj))  # whatever decodes can be written back
+    # Whatever decodes can be written back — except a number the server would misread:
+    # JSON may carry 9007199254740993 exactly, but a double cannot, so sending it back is
+    # refused with a clear error rather than silently rounded.
+    try:
+        dumps(unstructure(obj))
+    except ValueError as exc:
+        refused = str(exc)
+    else:
+        return
+    assert "cannot be sent exactly as a JSON number" in refused
 
 
 SEED = fixture("seed002_checkout.json")
