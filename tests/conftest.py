@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
 import respx
+from hypothesis import settings
 
 from tillpoint import BackoffStrategy, RetryConfig, TillpointCore
+
+# No per-example deadline: a slow machine must not fail a test. CI also runs hypothesis
+# derandomized (HYPOTHESIS_PROFILE=ci in .ci/run): the same inputs on every run, so a red
+# build is reproducible and not the luck of one draw. Local runs keep exploring new inputs
+# (and hypothesis replays any failure it found from .hypothesis/).
+settings.register_profile("local", deadline=None)
+settings.register_profile("ci", parent=settings.get_profile("local"), derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "local"))
 
 BASE_URL = "https://api.digitalriver.com"
 TOKEN = "sk_test_51SecretTokenValue"
