@@ -97,7 +97,17 @@ async def resolve_token(auth: BearerAuth | None) -> str | None:
     return token
 
 
-_parsed_servers: dict[str, httpx.URL] = {}
+_parsed_servers: dict[str, tuple[httpx.URL, str] | None] = {}
+"""Server URL → (its parsed form, its raw path without a trailing slash), or ``None``
+when paths cannot simply be joined to it."""
+
+
+def _parse_server(server_url: str) -> tuple[httpx.URL, str] | None:
+    server = httpx.URL(server_url)
+    reference = getattr(server, "_uri_reference", None)
+    if not hasattr(reference, "_replace") or server.query or server.fragment:
+        return None  # a query to keep, or an httpx without this internal structure
+    return server, reference.path.rstrip("/")  # type: ignore[union-attr]
 
 
 def _join_url(server_url: str, path: str) -> httpx.URL | str:
@@ -108,20 +118,16 @@ def _join_url(server_url: str, path: str) -> httpx.URL | str:
     joined to it directly: an operation's path is a template whose parameters
     ``Operation`` has percent-encoded, so it is already what httpx's validation
     would produce (``tests/test_operations.py`` checks the two agree). Anything
-    unexpected — a server URL with a query, an httpx without this internal
-    structure — takes the plain string.
+    unexpected takes the plain string.
     """
-    server = _parsed_servers.get(server_url)
-    if server is None:
+    if server_url in _parsed_servers:
+        parsed = _parsed_servers[server_url]
+    else:
         if len(_parsed_servers) >= 64:  # per-call server_url overrides: stay bounded
             _parsed_servers.clear()
-        server = _parsed_servers[server_url] = httpx.URL(server_url)
-    reference = getattr(server, "_uri_reference", None)
-    replace = getattr(reference, "_replace", None)
+        parsed = _parsed_servers[server_url] = _parse_server(server_url)
     if (
-        replace is None
-        or server.query
-        or server.fragment
+        parsed is None
         or not path.startswith("/")
         or not path.isascii()
         or not path.isprintable()
@@ -129,8 +135,9 @@ def _join_url(server_url: str, path: str) -> httpx.URL | str:
         or "#" in path
     ):
         return server_url + path
+    server, base_path = parsed
     url = httpx.URL(server)
-    url._uri_reference = replace(path=reference.path.rstrip("/") + path)  # type: ignore[union-attr]
+    url._uri_reference = server._uri_reference._replace(path=base_path + path)
     return url
 
 
