@@ -225,15 +225,14 @@ def run(*, pairs: int = 11) -> list[Row]:
                     "context: both sides then load httpcore and anyio's event-loop backend",
                 )
             )
-        if importlib.util.find_spec("tillpoint.funcs.sessions_get") is not None:
-            rows.append(
-                _row(
-                    "import + core + first sessions_get vs raw httpx",
-                    list(_pairs("tillpoint-sessions", "raw", pairs, str(session), _SESSION_URL)),
-                    None,
-                    "context",
-                )
+        rows.append(
+            _row(
+                "import + core + first sessions_get vs raw httpx",
+                list(_pairs("tillpoint-sessions", "raw", pairs, str(session), _SESSION_URL)),
+                None,
+                "context",
             )
+        )
         if importlib.util.find_spec("gr4vy") is not None:
             rows.append(
                 _row(

@@ -17,6 +17,7 @@ import importlib.util
 import json
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from . import payloads
 from ._measure import Row, Target, fmt_seconds, median, pair_ratio
@@ -25,10 +26,6 @@ from ._mock import DR_URL, GR4VY_URL, TOKEN, client_for
 __all__ = ["run"]
 
 Call = Callable[[], Awaitable[object]]
-
-
-def has_sessions_get() -> bool:
-    return importlib.util.find_spec("tillpoint.funcs.sessions_get") is not None
 
 
 async def _batch(call: Call, calls: int) -> float:
@@ -65,19 +62,28 @@ def _raw(body: bytes, url: str) -> Call:
     return call
 
 
-async def _checkouts(pairs: int, calls: int) -> list[Row]:
+def _tillpoint_call(
+    operation: Callable[..., Awaitable[Any]], server_url: str, body: bytes, resource_id: str
+) -> Call:
+    """One tillpoint function over the in-memory transport; a failed call stops the bench."""
     from tillpoint import TillpointCore
+
+    core = TillpointCore(bearer_auth=TOKEN, server_url=server_url, client=client_for(body))
+
+    async def call() -> object:
+        result = await operation(core, resource_id)
+        if not result.ok:
+            raise AssertionError(f"{operation.__name__} failed: {result.error!r}")
+        return result.value
+
+    return call
+
+
+async def _checkouts(pairs: int, calls: int) -> list[Row]:
     from tillpoint.funcs import checkouts_get
 
     body = payloads.full_checkout_bytes()
-    core = TillpointCore(bearer_auth=TOKEN, server_url=DR_URL, client=client_for(body))
-
-    async def ours() -> object:
-        result = await checkouts_get(core, payloads.CHECKOUT_ID)
-        if not result.ok:
-            raise AssertionError(f"checkouts_get failed: {result.error!r}")
-        return result.value
-
+    ours = _tillpoint_call(checkouts_get, DR_URL, body, payloads.CHECKOUT_ID)
     raw = _raw(body, f"{DR_URL}/checkouts/{payloads.CHECKOUT_ID}")
     a, b = await _pairs(ours, raw, pairs, calls)
     return [
@@ -120,32 +126,9 @@ async def _sessions(pairs: int, calls: int) -> list[Row]:
             note="context",
         )
     ]
-    if not has_sessions_get():
-        rows.append(
-            Row(
-                "per call",
-                "sessions_get vs gr4vy checkout_sessions.get",
-                "absent",
-                fmt_seconds(median(g)),
-                0.0,
-                Target("at_least", 10.0),
-                note="tillpoint.funcs.sessions_get does not exist yet",
-                failed=True,
-            )
-        )
-        return rows
+    from tillpoint.funcs import sessions_get
 
-    from tillpoint import TillpointCore
-    from tillpoint.funcs.sessions_get import sessions_get
-
-    core = TillpointCore(bearer_auth=TOKEN, server_url=GR4VY_URL, client=client_for(body))
-
-    async def ours() -> object:
-        result = await sessions_get(core, payloads.SESSION_ID)
-        if not result.ok:
-            raise AssertionError(f"sessions_get failed: {result.error!r}")
-        return result.value
-
+    ours = _tillpoint_call(sessions_get, GR4VY_URL, body, payloads.SESSION_ID)
     a, b = await _pairs(ours, raw, pairs, calls)
     # Against gr4vy the ratio is "how many times faster": theirs / ours.
     c, d = await _pairs(gr4vy, ours, pairs, max(1, calls // 5))
