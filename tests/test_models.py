@@ -1155,6 +1155,10 @@ def test_a_model_hook_is_compiled_after_its_first_objects() -> None:
         assert compiled is not first
         assert compiled.__code__.co_filename == "<tillpoint structure Checkout>"
         assert structure(SEED, Checkout) == structure(SEED, Checkout)
+        # A reference taken before the switch (a list mid-decode) reaches the same
+        # compiled hook, never a fresh compile.
+        assert first(SEED, Checkout) == structure(SEED, Checkout)
+        assert _serde.structure_hook(Checkout) is compiled
     finally:
         _serde._structure_hooks.clear()
         _serde._structure_hooks.update(saved)

@@ -429,16 +429,19 @@ def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
     # checkout is ~20 classes, ten line items) would spend more compiling than decoding.
     plan = _ModelPlan(cls)
     uses = 0
+    compiled: Callable[[Any, Any], Model] | None = None
 
     def structure_first(o: Any, _: Any) -> Model:
-        nonlocal uses
-        uses += 1
-        if uses <= _INTERPRETED_OBJECTS:
-            return plan.interpret(o)
-        # Consumers look hooks up when they use them (see _structure_hooks), so from now
-        # on they get the compiled one; this indirection serves only stale references.
-        hook = _structure_hooks[cls] = plan.compile()
-        return hook(o, _)
+        nonlocal uses, compiled
+        if compiled is None:
+            uses += 1
+            if uses <= _INTERPRETED_OBJECTS:
+                return plan.interpret(o)
+            # Consumers look hooks up when they use them (see _structure_hooks), so from
+            # now on they get the compiled one; this indirection serves only references
+            # taken earlier (a list being decoded), which must not compile it again.
+            compiled = _structure_hooks[cls] = plan.compile()
+        return compiled(o, _)
 
     return structure_first
 
