@@ -21,8 +21,15 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# Everything: tests, lint, bench and docs tools (a superset of what the demo needs).
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --all-extras --group dev --group bench --group docs
+	$(UV) sync --frozen --all-extras --all-groups
+	@touch $@ $(VENV)/.demo-synced
+
+# The demo needs only the package and its sandbox extra. --inexact: never remove what
+# a full sync installed before it.
+$(VENV)/.demo-synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --extra sandbox --no-default-groups --inexact
 	@touch $@
 
 venv: $(VENV)/.synced
@@ -39,7 +46,7 @@ format: venv
 	$(UV) run --frozen --no-sync ruff check --fix src tests examples
 	$(UV) run --frozen --no-sync ruff format src tests examples
 
-demo: venv
+demo: $(VENV)/.demo-synced
 	$(UV) run --frozen --no-sync python examples/quickstart.py
 
 bench: venv
