@@ -102,7 +102,7 @@ def log_attempt(
         message = "%s %s %s -> %s (attempt %d, %.1f ms)"
         args = (operation, method, path, error, attempt, elapsed_ms)
     else:
-        from ._transport import request_id_of
+        from ._redact import request_id_of
 
         status = outcome.status_code
         request_id = request_id_of(outcome)

@@ -20,6 +20,7 @@ import httpx
 
 from ._deadline import Deadline, Gate, shielded
 from ._logging import log_attempt, log_retry, logger
+from ._redact import request_id_of
 from ._version import __version__
 from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
 from .hooks import run_before_request
@@ -28,7 +29,7 @@ from .retries import RetryConfig, parse_retry_after
 if TYPE_CHECKING:
     from .core import BearerAuth, TillpointCore
 
-__all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "redact", "request_id_of", "send"]
+__all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "send"]
 
 USER_AGENT = (
     f"tillpoint/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
@@ -68,22 +69,6 @@ _timeouts: dict[float, httpx.Timeout] = {}
 
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def request_id_of(response: httpx.Response | None) -> str | None:
-    """The server's request id: Digital River's ``x-dr-requestid`` (or ``x-request-id``)."""
-    if response is None:
-        return None
-    headers = response.headers
-    request_id: str | None = headers.get("x-dr-requestid") or headers.get("x-request-id")
-    return request_id
-
-
-def redact(text: str, secret: str | None) -> str:
-    """``text`` with ``secret`` masked: a server may echo the token back in an error body."""
-    if secret and len(secret) >= 4 and secret in text:
-        return text.replace(secret, "[REDACTED]")
-    return text
 
 
 async def resolve_token(auth: BearerAuth | None) -> str | None:

@@ -41,7 +41,7 @@ class Ok(Generic[T]):
     @property
     def request_id(self) -> str | None:
         """The server's request id (``x-dr-requestid``), for support tickets."""
-        from ._transport import request_id_of
+        from ._redact import request_id_of
 
         return request_id_of(self.response)
 
@@ -65,7 +65,7 @@ class Err(Generic[E]):
 
     @property
     def request_id(self) -> str | None:
-        from ._transport import request_id_of
+        from ._redact import request_id_of
 
         return request_id_of(self.response)
 

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import attrs
 
 from .. import _serde, _transport
+from .._redact import redact, request_id_of
 from ..errors import (
     STATUS_OF,
     APIConnectionError,
@@ -275,11 +276,11 @@ class Operation(Generic[T]):
             return Ok(value, response)
         return Err(
             ResponseValidationError(
-                _transport.redact(f"{self.name}: {problem}", token),
+                redact(f"{self.name}: {problem}", token),
                 status_code=response.status_code,
-                body=_transport.redact(response.text, token),
+                body=redact(response.text, token),
                 raw_response=response,
-                request_id=_transport.request_id_of(response),
+                request_id=request_id_of(response),
             ),
             response,
         )
@@ -295,7 +296,7 @@ class Operation(Generic[T]):
         request = response.request
         # Parse the redacted text: a token the server echoes must not reach the
         # message (built from data) any more than the body.
-        body = _transport.redact(response.text, token)
+        body = redact(response.text, token)
         return cls(
             status_code=status,
             method=request.method,
@@ -303,7 +304,7 @@ class Operation(Generic[T]):
             headers=response.headers,
             body=body,
             raw_response=response,
-            request_id=_transport.request_id_of(response),
+            request_id=request_id_of(response),
             data=self._error_body(body, status),
         )
 
