@@ -113,9 +113,7 @@ async def run_before_request(hooks: Hooks, request: httpx.Request) -> httpx.Requ
 
 async def run_after(hooks: Hooks, result: Ok[Any] | Err[Any]) -> None:
     """Run ``after_success`` or ``after_error`` hooks for a finished call's ``result``."""
-    from .result import Ok
-
-    if isinstance(result, Ok):
+    if result.ok:  # not isinstance: hooks need not import the result classes
         for success_hook in hooks.after_success:
             try:
                 await _call(success_hook, result.response)
