@@ -179,12 +179,12 @@ async def test_hooks_run_before_each_attempt_and_once_after(mock_api: respx.Mock
     hooks = Hooks(before_request=before, after_success=[success], after_error=failure)
     async with TillpointCore(bearer_auth=TOKEN, hooks=hooks, retry_config=fast) as core:
         with pytest.MonkeyPatch.context() as patch:
-            from tillpoint import _transport
+            from tillpoint import _loop
 
             async def no_sleep(_: float) -> None:
                 return None
 
-            patch.setattr(_transport, "_sleep", no_sleep)
+            patch.setattr(_loop, "sleep", no_sleep)
             await checkouts_get(core, "c1")
             await checkouts_get(core, "gone")
             await checkouts_get(core, " ")  # rejected before sending: after_error only

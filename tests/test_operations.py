@@ -13,7 +13,7 @@ import respx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tillpoint import Err, Ok, TillpointCore, _transport, errors, models
+from tillpoint import Err, Ok, TillpointCore, _request, errors, models
 from tillpoint.funcs import (
     checkouts_attach_source,
     checkouts_create,
@@ -404,7 +404,7 @@ def test_a_joined_url_is_exactly_what_httpx_parses(server: str, ids: list[str]) 
     URL instead of having httpx parse the whole string on every call: it must be the very
     URL httpx would have made of ``server + path``."""
     path = "/checkouts/" + "/sources/".join(_segment(i) for i in ids)
-    joined = _transport._join_url(server, path)
+    joined = _request.join_url(server, path)
     parsed = httpx.URL(server.rstrip("/") + path)
     assert str(joined) == str(parsed)
     assert isinstance(joined, httpx.URL)
@@ -422,4 +422,4 @@ def test_a_joined_url_is_exactly_what_httpx_parses(server: str, ids: list[str]) 
     ],
 )
 def test_anything_unexpected_is_left_to_httpx_as_a_string(server: str, path: str) -> None:
-    assert _transport._join_url(server, path) == server + path
+    assert _request.join_url(server, path) == server + path

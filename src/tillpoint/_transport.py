@@ -1,4 +1,13 @@
-"""The one path every request takes: auth → hooks → send → retry loop → response.
+"""The one place every request passes through: ``send``.
+
+Every operation in ``tillpoint.funcs`` ends in ``send``, which reads as a retry loop
+around one attempt:
+
+* the retry loop asks ``_retrying.Retrying`` (pure decisions: retryable or not, how
+  long to wait) after each attempt, and waits on ``_loop.sleep``;
+* one attempt resolves the token, builds the request (``_request``: URL, headers,
+  timeout), runs the ``before_request`` hooks, then sends it and reads the body
+  within one ``_loop.Deadline``, through the pool the core holds (``_pool``).
 
 ``send`` returns the final ``httpx.Response`` (its body read, within the size limit)
 or the ``TillpointError`` that stands for no usable response. It never raises an
@@ -10,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 import logging
-import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
@@ -18,54 +26,25 @@ from typing import TYPE_CHECKING
 import attrs
 import httpx
 
-from ._deadline import Deadline, Gate, shielded
+from . import _loop
 from ._logging import log_attempt, log_retry, logger
 from ._redact import request_id_of
-from ._version import __version__
+from ._request import base_headers, join_url, timeout_for, with_auth
+from ._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, RetryRule
 from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
 from .hooks import run_before_request
-from .retries import RetryConfig, parse_retry_after
 
 if TYPE_CHECKING:
     from .core import BearerAuth, TillpointCore
+    from .retries import RetryConfig
 
+# The retry rules are re-exported: operations name them from here.
 __all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "send"]
 
-USER_AGENT = (
-    f"tillpoint/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))} "
-    f"httpx/{httpx.__version__}"
-)
-
-
-@attrs.frozen
-class RetryRule:
-    """What an operation may safely retry, beyond failures to connect at all."""
-
-    statuses: frozenset[int]
-    ambiguous_failures: bool
-    """Retry when the request may have reached the server (read timeout, reset)."""
-
-
-IDEMPOTENT = RetryRule(frozenset({408, 429, 500, 502, 503, 504}), ambiguous_failures=True)
-"""Reads, and writes that are safe to repeat (update, delete, attach, detach, PUT)."""
-
-NON_IDEMPOTENT = RetryRule(frozenset({429, 503}), ambiguous_failures=False)
-"""Creates without a caller-supplied idempotency key: retry only what surely did nothing."""
-
-
-# Tests replace these to run the retry loop on virtual time.
-async def _sleep(seconds: float) -> None:
-    import anyio  # only a retry waits: a call that succeeds first time never loads it
-
-    await anyio.sleep(seconds)
-
-
-_now = time.monotonic
+Params = list[tuple[str, str | int | float | bool | None]] | None
+"""Query parameters as httpx takes them, in order."""
 
 _NO_GATE = contextlib.nullcontext()
-
-# httpx.Timeout is immutable, and a process uses a handful of timeouts: make each once.
-_timeouts: dict[float, httpx.Timeout] = {}
 
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -82,57 +61,13 @@ async def resolve_token(auth: BearerAuth | None) -> str | None:
     return token
 
 
-_parsed_servers: dict[str, tuple[httpx.URL, str] | None] = {}
-"""Server URL → (its parsed form, its raw path without a trailing slash), or ``None``
-when paths cannot simply be joined to it."""
-
-
-def _parse_server(server_url: str) -> tuple[httpx.URL, str] | None:
-    server = httpx.URL(server_url)
-    reference = getattr(server, "_uri_reference", None)
-    if not hasattr(reference, "_replace") or server.query or server.fragment:
-        return None  # a query to keep, or an httpx without this internal structure
-    return server, reference.path.rstrip("/")  # type: ignore[union-attr]
-
-
-def _join_url(server_url: str, path: str) -> httpx.URL | str:
-    """``server_url + path`` as an ``httpx.URL``, without parsing it all again.
-
-    httpx parses and validates every URL string character by character (~9 µs, a
-    tenth of an in-memory call). The server URL is parsed once here, and the path
-    joined to it directly: an operation's path is a template whose parameters
-    ``Operation`` has percent-encoded, so it is already what httpx's validation
-    would produce (``tests/test_operations.py`` checks the two agree). Anything
-    unexpected takes the plain string.
-    """
-    if server_url in _parsed_servers:
-        parsed = _parsed_servers[server_url]
-    else:
-        if len(_parsed_servers) >= 64:  # per-call server_url overrides: stay bounded
-            _parsed_servers.clear()
-        parsed = _parsed_servers[server_url] = _parse_server(server_url)
-    if (
-        parsed is None
-        or not path.startswith("/")
-        or not path.isascii()
-        or not path.isprintable()
-        or "?" in path
-        or "#" in path
-    ):
-        return server_url + path
-    server, base_path = parsed
-    url = httpx.URL(server)
-    url._uri_reference = server._uri_reference._replace(path=base_path + path)
-    return url
-
-
 async def send(
     core: TillpointCore,
     *,
     operation: str,
     method: str,
     url: str,
-    params: list[tuple[str, str | int | float | bool | None]] | None,
+    params: Params,
     content: bytes | None,
     headers: dict[str, str],
     rule: RetryRule,
@@ -141,88 +76,79 @@ async def send(
     http_headers: Mapping[str, str] | None,
 ) -> tuple[httpx.Response | TillpointError, str | None]:
     """Send with retries; return the final response or error, and the token used."""
-    config = retries or core.retry_config
-    backoff = config.backoff
-    max_attempts = 1 if config.strategy == "none" else config.max_attempts
-    budget = backoff.max_elapsed_time / 1000
-    attempt_timeout = (timeout_ms or core.timeout_ms) / 1000
-    timeout = _timeouts.get(attempt_timeout)
-    if timeout is None:
-        if len(_timeouts) >= 64:  # timeouts computed per call: stay bounded
-            _timeouts.clear()
-        timeout = _timeouts[attempt_timeout] = httpx.Timeout(attempt_timeout)
-    client = core.client()
-    hooks = core.hooks
-    path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
-
-    base_headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "application/json",
-        **headers,
-    }
-    if content is not None:
-        base_headers["Content-Type"] = "application/json"
-
-    started = _now()
-    attempt = 0
-    token: str | None = None
+    retrying = Retrying(retries or core.retry_config, rule, started=_loop.now())
+    call = _Call(core, operation, method, url, params, content, headers, timeout_ms, http_headers)
     while True:
-        attempt += 1
+        outcome, sent, token = await call.attempt(retrying.attempt)
+        delay = retrying.next_delay(outcome, sent=sent, now=_loop.now())
+        if delay is None:
+            return outcome, token
+        if logger.isEnabledFor(logging.INFO):
+            log_retry(operation, method, call.path, retrying.attempt, retrying.max_attempts, delay)
+        await _loop.sleep(delay)
+
+
+@attrs.define(slots=True)
+class _Call:
+    """What stays the same across a call's attempts, and how to make one attempt."""
+
+    core: TillpointCore
+    operation: str
+    method: str
+    url: str
+    params: Params
+    content: bytes | None
+    operation_headers: dict[str, str]
+    timeout_ms: int | None
+    http_headers: Mapping[str, str] | None
+    client: httpx.AsyncClient = attrs.field(init=False)
+    path: str = attrs.field(init=False)
+    """The path alone, for logs and errors (and joined to the server without parsing
+    it again; a per-call ``server_url`` override keeps the full URL)."""
+    headers: dict[str, str] = attrs.field(init=False)
+    seconds: float = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        core, url = self.core, self.url
+        self.client = core.client()
+        self.path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
+        self.headers = base_headers(self.operation_headers, has_body=self.content is not None)
+        self.seconds = (self.timeout_ms or core.timeout_ms) / 1000
+
+    async def attempt(
+        self, number: int
+    ) -> tuple[httpx.Response | TillpointError, bool, str | None]:
+        """Attempt ``number``: its outcome, whether it may have been sent, the token used."""
+        core = self.core
         auth = core.bearer_auth
         # A plain string token (the common case) needs no coroutine to resolve.
         token = auth if auth is None or isinstance(auth, str) else await resolve_token(auth)
-        request_headers = dict(base_headers)
-        if token:
-            request_headers["Authorization"] = f"Bearer {token}"
-        if http_headers:
-            request_headers.update(http_headers)
-        request = client.build_request(
-            method,
-            _join_url(core.server_url, path) if path is not url else url,
-            params=params,
-            content=content,
-            headers=request_headers,
-            timeout=timeout,
+        path = self.path
+        request = self.client.build_request(
+            self.method,
+            join_url(core.server_url, path) if path is not self.url else self.url,
+            params=self.params,
+            content=self.content,
+            headers=with_auth(self.headers, token, self.http_headers),
+            timeout=timeout_for(self.seconds),
         )
-        if hooks:
-            request = await run_before_request(hooks, request)
+        if core.hooks:
+            request = await run_before_request(core.hooks, request)
 
         sent_at = time.monotonic()
-        outcome, sent = await _attempt(
-            client,
+        outcome, sent = await _exchange(
+            self.client,
             core._connection_gate(),
             request,
-            attempt_timeout,
+            self.seconds,
             core.max_response_bytes,
-            method,
+            self.method,
             path,
         )
-
         if logger.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - sent_at) * 1000
-            log_attempt(operation, method, path, outcome, attempt, elapsed_ms)
-
-        response = outcome if isinstance(outcome, httpx.Response) else None
-        if response is not None:
-            retryable = response.status_code in rule.statuses
-        else:
-            retryable = (
-                isinstance(outcome, APIConnectionError)
-                and config.retry_connection_errors
-                and (not sent or rule.ambiguous_failures)
-            )
-        if not retryable or attempt >= max_attempts:
-            return outcome, token
-
-        elapsed = _now() - started
-        asked = parse_retry_after(response.headers) if response is not None else None
-        delay = asked if asked is not None else backoff.delay(attempt - 1)
-        if elapsed + delay > budget:
-            # The wait would overrun the budget: answer now with what we have.
-            return outcome, token
-        if logger.isEnabledFor(logging.INFO):
-            log_retry(operation, method, path, attempt + 1, max_attempts, delay)
-        await _sleep(delay)
+            log_attempt(self.operation, self.method, path, outcome, number, elapsed_ms)
+        return outcome, sent, token
 
 
 class _Progress:
@@ -249,9 +175,9 @@ class _Progress:
             await self.inner(event, info)
 
 
-async def _attempt(
+async def _exchange(
     client: httpx.AsyncClient,
-    gate: Gate | None,
+    gate: _loop.Gate | None,
     request: httpx.Request,
     seconds: float,
     limit: int,
@@ -271,7 +197,7 @@ async def _attempt(
     admitted = False
     # One deadline covers the wait for a connection, the send and the read; the
     # read also uses it to stop early (see _read_bounded).
-    async with Deadline(seconds) as deadline, gate or _NO_GATE:
+    async with _loop.Deadline(seconds) as deadline, gate or _NO_GATE:
         admitted = True
         try:
             response = await client.send(request, stream=True)
@@ -314,7 +240,7 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> Till
 
 
 async def _read_bounded(
-    response: httpx.Response, limit: int, method: str, path: str, deadline: Deadline
+    response: httpx.Response, limit: int, method: str, path: str, deadline: _loop.Deadline
 ) -> httpx.Response | TillpointError:
     """Read the body, refusing to hold more than ``limit`` bytes of it."""
     try:
@@ -365,7 +291,7 @@ async def _read_bounded(
         # A body read to its end has closed itself (httpx does that), so the shield
         # — for closing while being cancelled — is paid only on the paths that need it.
         if not response.is_closed:
-            with shielded():
+            with _loop.shielded():
                 await response.aclose()
 
 

@@ -1,23 +1,20 @@
-"""``TillpointCore``: configuration, plus the one ``httpx.AsyncClient`` it shares.
+"""``TillpointCore``: configuration, and a handle on the connection pool it shares.
 
 Construction does no I/O and builds no client: the first request does, so a core
-can be made at import time in a serverless module. The client is bound to the
-event loop that made it; when a core made at module scope is used from a new loop
-(a second ``asyncio.run()``, a warm serverless invocation) it quietly starts a new
-pool, instead of failing with "Event loop is closed".
+can be made at import time in a serverless module. The pool (one client per event
+loop) lives in ``_pool.py``; every request goes through ``_transport.send``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from ._logging import configure_from_env
+from ._pool import Pool
 from .hooks import Hooks
 from .retries import RetryConfig
 
@@ -27,7 +24,7 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self
 
-    from ._deadline import Gate
+    from ._loop import Gate
 
 __all__ = ["SERVERS", "BearerAuth", "TillpointCore"]
 
@@ -75,102 +72,6 @@ def check_server_url(url: str, *, allow_insecure_http: bool) -> str:
             "network unencrypted. Use https://, a loopback host, or allow_insecure_http=True."
         )
     return url.rstrip("/")
-
-
-def _current_loop() -> object:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        import trio
-
-        return trio.lowlevel.current_trio_token()
-
-
-class _ClosedWithTheLoop:
-    """Closes a client when the event loop that made it shuts down.
-
-    A pool's sockets belong to the loop that opened them. ``asyncio.run()`` and
-    ``trio.run()`` both finish by closing every async generator still suspended in
-    their loop, while the loop still runs; an async generator parked at a ``yield``
-    is therefore a portable "loop is ending" callback, and its ``finally`` closes the
-    client's connections cleanly instead of leaving them to the garbage collector
-    (a ``ResourceWarning`` per kept-alive socket, on every warm serverless start).
-    """
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client: httpx.AsyncClient | None = client
-        # A strong reference: loops hold their async generators weakly.
-        self._agen = self._wait_for_loop_end()
-        # Run it to its first ``yield`` now. Its first step registers it with the
-        # running loop's async-generator hooks, and never suspends, so it can be
-        # driven without awaiting (``TillpointCore.client()`` is not async).
-        with contextlib.suppress(StopIteration):
-            self._agen.asend(None).send(None)
-
-    async def _wait_for_loop_end(self) -> AsyncGenerator[None, None]:
-        try:
-            yield
-        finally:
-            client, self.client = self.client, None
-            if client is not None:
-                await client.aclose()
-
-    def forget(self) -> None:
-        """Finish the generator without closing the client (it is closed, or cannot be)."""
-        self.client = None
-        with contextlib.suppress(StopIteration, RuntimeError):
-            self._agen.aclose().send(None)
-
-
-class _Pool:
-    """The client that a core and its ``with_options`` copies share."""
-
-    def __init__(self, client: httpx.AsyncClient | None, limits: tuple[int, int]) -> None:
-        self.owned = client is None
-        self.client = client
-        self.loop: object = None
-        self.limits = limits
-        self.closer: _ClosedWithTheLoop | None = None
-        self.gate: Gate | None = None
-        """Admits ``max_connections`` requests into the pool we own; see ``gate_for``."""
-
-    def get(self) -> httpx.AsyncClient:
-        if not self.owned:
-            assert self.client is not None
-            return self.client
-        loop = _current_loop()
-        if self.client is None or self.loop is not loop:
-            import httpx
-
-            # A pool made under another loop is unusable here. If that loop ended with
-            # asyncio.run()/trio.run() the closer has already closed it; otherwise its
-            # sockets cannot be closed from this loop and are left to that one.
-            if self.closer is not None:
-                self.closer.forget()
-            self.client = httpx.AsyncClient(
-                limits=httpx.Limits(
-                    max_connections=self.limits[0], max_keepalive_connections=self.limits[1]
-                ),
-                follow_redirects=False,
-            )
-            self.loop = loop
-            self.closer = _ClosedWithTheLoop(self.client)
-            from ._deadline import make_gate
-
-            # httpcore's pool re-examines every queued request on every event, which is
-            # quadratic: 1,000 requests queued on 100 connections cost ~20 s of CPU.
-            # Queueing here instead, at most max_connections requests ever reach it.
-            self.gate = make_gate(self.limits[0])
-        return self.client
-
-    async def aclose(self) -> None:
-        if self.owned and self.client is not None:
-            client, self.client = self.client, None
-            if self.closer is not None:
-                self.closer.forget()
-                self.closer = None
-            if self.loop is _current_loop():
-                await client.aclose()
 
 
 @attrs.frozen(kw_only=True)
@@ -250,7 +151,7 @@ class TillpointCore:
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
         )
-        self._pool = _Pool(client, (max_connections, max_keepalive_connections))
+        self._pool = Pool(client, (max_connections, max_keepalive_connections))
 
     # --- configuration, read-only ---
 

@@ -1,7 +1,8 @@
 """Retry configuration (milliseconds, the Gr4vy shape) and ``Retry-After`` parsing.
 
-The retry *loop* lives in ``_transport.py``; this module only holds the knobs and
-the pure functions that turn them into delays, so both can be tested in isolation.
+This module holds the knobs and the pure functions that turn them into delays.
+The decisions made with them on each attempt (retry or answer, and after how long)
+are in ``_retrying.py``; the loop that acts on them is ``_transport.send``.
 """
 
 from __future__ import annotations

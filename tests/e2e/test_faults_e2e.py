@@ -15,7 +15,7 @@ import anyio
 import httpx
 import pytest
 
-from tillpoint import Err, Ok, RetryConfig, Tillpoint, TillpointCore, _transport, errors, models
+from tillpoint import Err, Ok, RetryConfig, Tillpoint, TillpointCore, _loop, errors, models
 from tillpoint.funcs import checkouts_create, checkouts_get, checkouts_list, sessions_get
 from tillpoint.sandbox import Sandbox
 
@@ -35,7 +35,7 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         recorded.append(seconds)
         await anyio.sleep(seconds)
 
-    monkeypatch.setattr(_transport, "_sleep", sleep)
+    monkeypatch.setattr(_loop, "sleep", sleep)
     return recorded
 
 
