@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+import attrs
 import httpx
 import pytest
 import respx
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tillpoint import (
     BackoffStrategy,
@@ -17,10 +20,12 @@ from tillpoint import (
     Ok,
     RetryConfig,
     TillpointCore,
-    _transport,
+    _loop,
     errors,
     models,
 )
+from tillpoint._request import USER_AGENT, base_headers, with_auth
+from tillpoint._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying
 from tillpoint.funcs import (
     checkouts_attach_source,
     checkouts_create,
@@ -56,8 +61,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
         recorded.append(delay)
         clock[0] += delay
 
-    monkeypatch.setattr(_transport, "_sleep", fake_sleep)
-    monkeypatch.setattr(_transport, "_now", lambda: clock[0])
+    monkeypatch.setattr(_loop, "sleep", fake_sleep)
+    monkeypatch.setattr(_loop, "now", lambda: clock[0])
     yield recorded
 
 
@@ -391,3 +396,71 @@ def test_retry_config_validates() -> None:
         BackoffStrategy(exponent=0.5)
     with pytest.raises(ValueError, match="milliseconds"):
         BackoffStrategy(initial_interval=-1)
+
+
+# --- the decisions alone: no transport, no clock, no event loop ---
+
+
+def test_decisions_follow_the_rule_and_count_attempts() -> None:
+    retrying = Retrying(RETRIES, IDEMPOTENT, started=0.0)
+    assert retrying.next_delay(httpx.Response(404), sent=True, now=0.0) is None
+    delays = []
+    while (delay := retrying.next_delay(httpx.Response(503), sent=True, now=0.0)) is not None:
+        delays.append(delay)
+        assert len(delays) < 10  # bounded, whatever the decisions do
+    assert len(delays) == RETRIES.max_attempts - 1
+    assert retrying.attempt == RETRIES.max_attempts
+    backoff = RETRIES.backoff
+    assert all(
+        0.75 * backoff.initial_interval / 1000 <= delay <= backoff.max_interval / 1000
+        for delay in delays
+    )
+
+
+def test_decisions_on_failures_without_a_response() -> None:
+    refused = errors.APIConnectionError("refused", method="POST", path="/checkouts")
+    timed_out = errors.APITimeoutError("slow", method="POST", path="/checkouts")
+    create = Retrying(RETRIES, NON_IDEMPOTENT, started=0.0)
+    assert create.next_delay(refused, sent=True, now=0.0) is None  # it may have been made
+    assert create.next_delay(timed_out, sent=False, now=0.0) is not None  # surely not
+    read = Retrying(RETRIES, IDEMPOTENT, started=0.0)
+    assert read.next_delay(refused, sent=True, now=0.0) is not None
+    off = Retrying(attrs.evolve(RETRIES, retry_connection_errors=False), IDEMPOTENT, started=0.0)
+    assert off.next_delay(refused, sent=False, now=0.0) is None
+    invalid = errors.InvalidRequestError("no")
+    assert not read.retryable(invalid, sent=False)
+    assert Retrying(RetryConfig.none(), IDEMPOTENT, started=0.0).max_attempts == 1
+
+
+def test_decisions_prefer_the_servers_wait_and_keep_the_budget() -> None:
+    retrying = Retrying(RETRIES, IDEMPOTENT, started=100.0)
+    asked = httpx.Response(429, headers={"retry-after": "2"})
+    assert retrying.next_delay(asked, sent=True, now=100.0) == 2.0
+    too_long = httpx.Response(429, headers={"retry-after": str(BUDGET_MS)})
+    assert retrying.next_delay(too_long, sent=True, now=100.0) is None
+
+
+@given(
+    elapsed=st.floats(min_value=0, max_value=BUDGET_MS / 1000 * 2),
+    asked=st.none() | st.floats(min_value=0, max_value=BUDGET_MS / 1000 * 2),
+)
+def test_no_wait_ends_past_the_budget(elapsed: float, asked: float | None) -> None:
+    headers = {} if asked is None else {"retry-after": repr(asked)}
+    retrying = Retrying(RETRIES, IDEMPOTENT, started=0.0)
+    delay = retrying.next_delay(httpx.Response(503, headers=headers), sent=True, now=elapsed)
+    if delay is not None:
+        assert elapsed + delay <= BUDGET_MS / 1000
+        assert asked is None or delay == asked
+
+
+def test_every_attempt_sends_tillpoints_headers_then_the_token_then_the_callers() -> None:
+    base = base_headers({"DigitalRiver-Version": "2024"}, has_body=True)
+    assert base["User-Agent"] == USER_AGENT
+    assert base["Content-Type"] == "application/json"
+    assert "Content-Type" not in base_headers({}, has_body=False)
+    sent = with_auth(base, "tok", {"Accept": "text/plain", "X-Trace": "1"})
+    assert sent["Authorization"] == "Bearer tok"
+    assert sent["Accept"] == "text/plain"  # the caller's per-call headers win
+    assert sent["DigitalRiver-Version"] == "2024"
+    assert "Authorization" not in with_auth(base, None, None)
+    assert "Authorization" not in base  # each attempt gets its own copy
