@@ -4,7 +4,8 @@
 
     TillpointError                 root of everything tillpoint returns or raises
     ├── APIError                   the API answered with an error status
-    │   ├── Error400 Error401 Error403 Error404 Error405 Error409
+    │   ├── Error400 Error401 Error403 Error404 Error405 Error406
+    │   ├── Error408 Error409
     │   ├── HTTPValidationError    422
     │   ├── Error425 Error429 Error500 Error502 Error503 Error504
     │   └── SDKError               any other 4XX/5XX
@@ -38,6 +39,8 @@ __all__ = [
     "Error403",
     "Error404",
     "Error405",
+    "Error406",
+    "Error408",
     "Error409",
     "Error425",
     "Error429",
@@ -153,6 +156,14 @@ class Error405(APIError):
     """405 Method Not Allowed."""
 
 
+class Error406(APIError):
+    """406 Not Acceptable: the server cannot answer in a format the request accepts."""
+
+
+class Error408(APIError):
+    """408 Request Timeout: the server gave up waiting for the request (retried)."""
+
+
 class Error409(APIError):
     """409 Conflict: the request conflicts with the resource's current state."""
 
@@ -195,6 +206,8 @@ _BY_STATUS: dict[int, type[APIError]] = {
     403: Error403,
     404: Error404,
     405: Error405,
+    406: Error406,
+    408: Error408,
     409: Error409,
     422: HTTPValidationError,
     425: Error425,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
-    from .funcs._operation import RequestOptions, SessionOptions, WriteOptions
+    from .funcs._options import RequestOptions, SessionOptions, WriteOptions
     from .models.checkouts import Checkout, CheckoutCreate, CheckoutList, CheckoutUpdate, Source
     from .models.sessions import CheckoutSession, CheckoutSessionCreate
 

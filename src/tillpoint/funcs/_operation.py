@@ -1,9 +1,16 @@
 """The mechanism behind every function in ``tillpoint.funcs``, written once.
 
-An ``Operation`` is a declarative description — method, path template, success
-model, the error statuses it declares, how it may be retried — and ``call`` turns
-it plus the caller's arguments into a request, hands that to the transport, and
-maps what comes back to ``Ok`` or ``Err``.
+An ``Operation`` is a declaration: method and path, query parameters, body model,
+success model, error union, retry rule, and the API profile it belongs to. Performing
+one is three steps, the first and last pure so that any driver can reuse them:
+
+* ``prepare`` — validate the caller's arguments and build a ``PreparedRequest``
+  (raises ``InvalidRequestError``; sends nothing);
+* the transport sends it, with retries;
+* ``interpret`` — map the response to ``Ok`` or ``Err``.
+
+``call`` is the async driver: those steps, then the ``after_*`` hooks, which every
+outcome reaches — a refusal in ``prepare`` included.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import os
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 from urllib.parse import quote
 
 import attrs
@@ -21,13 +28,12 @@ from .. import _serde, _transport
 from .._redact import redact, request_id_of
 from ..errors import (
     STATUS_OF,
-    APIConnectionError,
     APIError,
-    APITimeoutError,
     InvalidRequestError,
     ResponseValidationError,
     SDKError,
     TillpointError,
+    error_class_for_status,
 )
 from ..hooks import run_after
 from ..result import Err, Ok
@@ -38,66 +44,25 @@ if TYPE_CHECKING:
     from ..core import TillpointCore
     from ..models.errors import ErrorBody
     from ..retries import RetryConfig
+    from ._options import RequestOptions, WriteOptions
+    from ._profiles import ApiProfile
+    from ._query import QueryParameter
 
 __all__ = [
-    "AnyCallError",
+    "Method",
     "Operation",
-    "RequestOptions",
-    "SessionOptions",
-    "WriteOptions",
+    "PreparedRequest",
+    "RequestBody",
+    "declared_statuses",
+    "header_value",
     "require_id",
 ]
 
 T = TypeVar("T")
 
-AnyCallError = typing.Union[
-    SDKError, APIConnectionError, APITimeoutError, ResponseValidationError, InvalidRequestError
-]
-"""What any call can return besides the statuses its operation declares."""
+Method = Literal["GET", "POST", "PUT", "DELETE"]
 
-
-class RequestOptions(TypedDict, total=False):
-    """Per-call options every function takes (keyword-only)."""
-
-    retries: RetryConfig | None
-    """Replaces the core's ``retry_config`` for this call."""
-    timeout_ms: int | None
-    """Replaces the core's per-attempt timeout for this call."""
-    http_headers: Mapping[str, str] | None
-    """Extra headers, applied last (they win over tillpoint's own)."""
-    server_url: str | None
-    """Replaces the core's server for this call."""
-
-
-class WriteOptions(RequestOptions, total=False):
-    """Per-call options of writes that carry an idempotency key."""
-
-    idempotency_key: str | None
-    """Sent as ``Idempotency-Key`` on every attempt; supplying one also lets tillpoint
-    retry failures that may have reached the server."""
-
-
-class SessionOptions(RequestOptions, total=False):
-    """Per-call options of the Gr4vy checkout-session functions."""
-
-    merchant_account_id: str | None
-    """Sent as ``x-gr4vy-merchant-account-id``; replaces the core's for this call."""
-
-
-MERCHANT_ACCOUNT_HEADER = "x-gr4vy-merchant-account-id"
-
-# Gr4vy's error body keys (api-contract §5.5); a dict with none of them is not one.
-_GR4VY_ERROR_KEYS = frozenset({"type", "code", "status", "message", "details", "resource_id"})
-
-
-def require_id(value: object, name: str) -> str:
-    """Check a path parameter: a non-blank string, or ``InvalidRequestError``."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequestError(
-            f"{name} must be a non-empty string, got {value!r}", parameter=name
-        )
-    return value
-
+_PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-]+")
 """Characters that need no encoding (RFC 3986 unreserved, minus "."): most ids."""
@@ -112,7 +77,17 @@ def _segment(value: str) -> str:
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
 
 
-def _header_value(value: object, name: str) -> str:
+def require_id(value: object, name: str) -> str:
+    """Check a path parameter: a non-blank string, or ``InvalidRequestError``."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(
+            f"{name} must be a non-empty string, got {value!r}", parameter=name
+        )
+    return value
+
+
+def header_value(value: object, name: str) -> str:
+    """Check a value sent as a header: a non-blank printable-ASCII string."""
     # httpx would raise its own error (or h11 a protocol error) for a value that
     # cannot be a header; say which parameter was wrong instead.
     text = require_id(value, name)
@@ -129,130 +104,195 @@ def _idempotency_key() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def declared_statuses(errors: Any) -> frozenset[int]:
+    """The statuses whose typed classes an error union names."""
+    return frozenset(STATUS_OF[cls] for cls in typing.get_args(errors) if cls in STATUS_OF)
+
+
+@attrs.frozen
+class RequestBody:
+    """The JSON body an operation sends: an instance of ``model``."""
+
+    model: type[Any]
+    optional: bool = False
+    """When true, a ``None`` body sends no body at all (no content, no Content-Type)."""
+    check: Callable[[Any], tuple[str, str] | None] | None = None
+    """Client-side rules beyond the type: ``(parameter, message)`` for a body to refuse."""
+
+
+def _request_body(declared: RequestBody | type[Any] | None) -> RequestBody | None:
+    if declared is None or isinstance(declared, RequestBody):
+        return declared
+    return RequestBody(declared)
+
+
+@attrs.frozen(kw_only=True)
+class PreparedRequest:
+    """Everything the transport needs to send one call: the output of ``prepare``."""
+
+    method: Method
+    url: str
+    query: list[tuple[str, str]] | None
+    content: bytes | None
+    headers: dict[str, str]
+    rule: _transport.RetryRule
+    retries: RetryConfig | None
+    timeout_ms: int | None
+    http_headers: Mapping[str, str] | None
+    """The caller's own headers, applied last by the transport."""
+
+
 @attrs.frozen(kw_only=True)
 class Operation(Generic[T]):
-    """One API operation, described; ``call`` performs it."""
+    """One API operation, declared; ``call`` performs it."""
 
     name: str
-    method: Literal["GET", "POST", "PUT", "DELETE"]
+    api: ApiProfile
+    """Headers, shared error statuses, error-body shapes and id rules of the API."""
+    method: Method
     path: str
+    """The path template; ``{name}`` is a path parameter (checked by the API's id rule)."""
+    query: Mapping[str, QueryParameter] = attrs.field(factory=dict)
+    """The query parameters by Python name, in the order they are sent."""
+    body: RequestBody | None = attrs.field(default=None, converter=_request_body)
+    """What the operation sends as its body (a model class is short for ``RequestBody(model)``)."""
     returns: type[T] | None
     """The success model; ``None`` for 204 responses."""
     errors: Any
-    """The operation's error union: its typed status classes are the statuses it declares."""
-    body: type[Any] | None = None
-    """The model the body must be, when the operation sends one."""
-    body_required: bool = True
-    """When false, a ``None`` body sends no body at all (no content, no Content-Type)."""
-    check_body: Callable[[Any], tuple[str, str] | None] | None = None
-    """Client-side rules beyond the type: ``(parameter, message)`` for a body to refuse."""
+    """The operation's error union: the API's shared union plus the operation's own
+    statuses. Its typed status classes are the statuses it declares."""
     retry: _transport.RetryRule
-    api: Literal["digitalriver", "gr4vy"] = "digitalriver"
     idempotency_key: bool = False
     """Mint an ``Idempotency-Key`` for every logical call (a caller's key wins)."""
 
     _declared: frozenset[int] = attrs.field(init=False)
+    _path_names: tuple[str, ...] = attrs.field(init=False)
 
-    def __attrs_post_init__(self) -> None:
-        declared = frozenset(
-            STATUS_OF[cls] for cls in typing.get_args(self.errors) if cls in STATUS_OF
-        )
-        object.__setattr__(self, "_declared", declared)
+    @_declared.default
+    def _declared_statuses(self) -> frozenset[int]:
+        declared = declared_statuses(self.errors)
+        if not self.api.statuses <= declared:
+            # The public union is what mypy shows users: it must name the API's statuses.
+            raise TypeError(f"{self.name}: errors must include {self.api.name}'s shared union")
+        return declared
+
+    @_path_names.default
+    def _path_parameters(self) -> tuple[str, ...]:
+        return tuple(_PATH_PARAMETER.findall(self.path))
 
     async def call(
         self,
         core: TillpointCore,
-        *,
-        path_params: Mapping[str, str] | None = None,
-        query: Sequence[tuple[str, str]] | None = None,
+        *ids: str,
+        query: Mapping[str, object] | None = None,
         body: Any = None,
-        headers: Mapping[str, str] | None = None,
         options: RequestOptions,
     ) -> Ok[T] | Err[Any]:
+        """Prepare, send, interpret, and run the ``after_*`` hooks on the outcome.
+
+        ``ids`` fill the path's parameters in order."""
         try:
-            request = self._prepare(core, path_params, body, headers, cast("WriteOptions", options))
+            request = self.prepare(core, ids, query, body, options)
         except InvalidRequestError as error:
             return await _finish(core, Err(error))
-        url, content, request_headers, rule = request
         outcome, token = await _transport.send(
             core,
             operation=self.name,
+            method=request.method,
+            url=request.url,
+            params=list(request.query) if request.query else None,
+            content=request.content,
+            headers=request.headers,
+            rule=request.rule,
+            retries=request.retries,
+            timeout_ms=request.timeout_ms,
+            http_headers=request.http_headers,
+        )
+        if isinstance(outcome, TillpointError):
+            return await _finish(core, Err(outcome))
+        return await _finish(core, self.interpret(outcome, token))
+
+    def prepare(
+        self,
+        core: TillpointCore,
+        ids: Sequence[object],
+        query: Mapping[str, object] | None,
+        body: object,
+        options: RequestOptions,
+    ) -> PreparedRequest:
+        """Validate the arguments and build the request; ``InvalidRequestError`` if one
+        is refused. Pure: reads the core's settings, sends nothing."""
+        url = self._url(core, ids, options.get("server_url"))
+        pairs = self._query(query) if query else None
+        content = self._content(body)
+        headers = self.api.headers(core, options)
+        rule = self.retry
+        caller_key = cast("WriteOptions", options).get("idempotency_key")
+        if caller_key is not None:
+            headers["Idempotency-Key"] = require_id(caller_key, "idempotency_key")
+            # The caller vouches that the server dedupes on this key, so an
+            # ambiguous failure is safe to retry.
+            rule = _transport.IDEMPOTENT
+        elif self.idempotency_key:
+            headers["Idempotency-Key"] = _idempotency_key()
+        return PreparedRequest(
             method=self.method,
             url=url,
-            params=list(query) if query else None,
+            query=pairs,
             content=content,
-            headers=request_headers,
+            headers=headers,
             rule=rule,
             retries=options.get("retries"),
             timeout_ms=options.get("timeout_ms"),
             http_headers=options.get("http_headers"),
         )
-        if isinstance(outcome, TillpointError):
-            return await _finish(core, Err(outcome))
-        return await _finish(core, self._interpret(outcome, token))
 
-    def _prepare(
-        self,
-        core: TillpointCore,
-        path_params: Mapping[str, str] | None,
-        body: Any,
-        headers: Mapping[str, str] | None,
-        options: WriteOptions,
-    ) -> tuple[str, bytes | None, dict[str, str], _transport.RetryRule]:
+    def _url(self, core: TillpointCore, ids: Sequence[object], server_url: str | None) -> str:
+        if len(ids) != len(self._path_names):
+            raise TypeError(f"{self.name} takes {len(self._path_names)} ids, got {len(ids)}")
         path = self.path
-        if path_params:
-            for name, value in path_params.items():
-                path = path.replace("{" + name + "}", _segment(require_id(value, name)))
-        server_url = options.get("server_url")
-        if server_url is not None:
-            from ..core import check_server_url
+        for name, value in zip(self._path_names, ids, strict=True):
+            path = path.replace("{" + name + "}", _segment(self.api.check_id(value, name)))
+        if server_url is None:
+            return core.server_url + path
+        from ..core import check_server_url
 
-            try:
-                server_url = check_server_url(
-                    server_url, allow_insecure_http=core.allow_insecure_http
-                )
-            except ValueError as exc:
-                raise InvalidRequestError(str(exc), parameter="server_url") from None
-        url = (server_url or core.server_url) + path
+        try:
+            server_url = check_server_url(server_url, allow_insecure_http=core.allow_insecure_http)
+        except ValueError as exc:
+            raise InvalidRequestError(str(exc), parameter="server_url") from None
+        return server_url + path
 
-        content = None
-        if self.body is not None and (body is not None or self.body_required):
-            if not isinstance(body, self.body):
-                raise InvalidRequestError(
-                    f"body must be a models.{self.body.__name__}, not {type(body).__name__}",
-                    parameter="body",
-                )
-            problem = self.check_body(body) if self.check_body else None
-            if problem:
-                raise InvalidRequestError(problem[1], parameter=problem[0])
-            try:
-                content = _serde.dumps(_serde.unstructure(body))
-            except (TypeError, ValueError) as exc:
-                raise InvalidRequestError(f"the request body cannot be sent: {exc}") from None
+    def _query(self, values: Mapping[str, object]) -> list[tuple[str, str]]:
+        unknown = values.keys() - self.query.keys()
+        if unknown:
+            raise TypeError(f"{self.name} declares no query parameter {sorted(unknown)}")
+        pairs: list[tuple[str, str]] = []
+        for name, parameter in self.query.items():
+            value = values.get(name)
+            if value is not None:
+                pairs.extend(parameter.encode(value))
+        return pairs
 
-        request_headers = dict(headers) if headers else {}
-        if self.api == "digitalriver" and core.api_version:
-            request_headers["DigitalRiver-Version"] = core.api_version
-        if self.api == "gr4vy":
-            merchant = cast("SessionOptions", options).get("merchant_account_id")
-            if merchant is None:
-                merchant = core.merchant_account_id  # itself from TILLPOINT_MERCHANT_ACCOUNT_ID
-            if merchant is not None:
-                request_headers[MERCHANT_ACCOUNT_HEADER] = _header_value(
-                    merchant, "merchant_account_id"
-                )
-        rule = self.retry
-        caller_key = options.get("idempotency_key")
-        if caller_key is not None:
-            request_headers["Idempotency-Key"] = require_id(caller_key, "idempotency_key")
-            # The caller vouches that the server dedupes on this key, so an
-            # ambiguous failure is safe to retry.
-            rule = _transport.IDEMPOTENT
-        elif self.idempotency_key:
-            request_headers["Idempotency-Key"] = _idempotency_key()
-        return url, content, request_headers, rule
+    def _content(self, body: object) -> bytes | None:
+        declared = self.body
+        if declared is None or (body is None and declared.optional):
+            return None
+        if not isinstance(body, declared.model):
+            raise InvalidRequestError(
+                f"body must be a models.{declared.model.__name__}, not {type(body).__name__}",
+                parameter="body",
+            )
+        problem = declared.check(body) if declared.check else None
+        if problem:
+            raise InvalidRequestError(problem[1], parameter=problem[0])
+        try:
+            return _serde.dumps(_serde.unstructure(body))
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(f"the request body cannot be sent: {exc}") from None
 
-    def _interpret(self, response: httpx.Response, token: str | None) -> Ok[T] | Err[Any]:
+    def interpret(self, response: httpx.Response, token: str | None) -> Ok[T] | Err[Any]:
+        """Map a response to ``Ok`` or ``Err``. Pure; ``token`` is redacted from errors."""
         status = response.status_code
         if 200 <= status < 300:
             if self.returns is None:
@@ -290,8 +330,6 @@ class Operation(Generic[T]):
     ) -> APIError:
         status = response.status_code
         if cls is None:
-            from ..errors import error_class_for_status
-
             cls = error_class_for_status(status) if status in self._declared else SDKError
         request = response.request
         # Parse the redacted text: a token the server echoes must not reach the
@@ -315,19 +353,14 @@ class Operation(Generic[T]):
             return None
         if not isinstance(data, dict):
             return None
-        # Loaded with the first error body: a process whose calls succeed never needs it.
-        from ..models.errors import DigitalRiverErrorBody, Gr4vyErrorBody, ValidationErrorBody
-
-        model: type[ErrorBody]
+        model: type[ErrorBody] | None
         if "detail" in data and status == 422:
+            from ..models.errors import ValidationErrorBody  # FastAPI's, whichever API
+
             model = ValidationErrorBody
-        elif self.api == "gr4vy":
-            if _GR4VY_ERROR_KEYS.isdisjoint(data):
-                return None
-            model = Gr4vyErrorBody
-        elif "errors" in data or "type" in data:
-            model = DigitalRiverErrorBody
         else:
+            model = self.api.error_model(data)
+        if model is None:
             return None
         try:
             return _serde.structure(data, model)

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Union
 
-from .._transport import NON_IDEMPOTENT
-from ..errors import (
-    Error400,
-    Error401,
-    Error403,
-    Error405,
-    Error409,
-    Error429,
-    Error500,
-    Error502,
-    Error503,
-    Error504,
-)
+from ..errors import Error409
 from ..models._base import UNSET
 from ..models.checkouts import Checkout, CheckoutCreate
-from ._operation import AnyCallError, Operation
+from ._profiles import DIGITAL_RIVER, NON_IDEMPOTENT, DigitalRiverError, RequestBody
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ..core import TillpointCore
-    from ..result import Result
-    from ._operation import WriteOptions
+    from ._options import Result, TillpointCore, Unpack, WriteOptions
 
 __all__ = ["CheckoutsCreateError", "checkouts_create"]
 
-CheckoutsCreateError = Union[
-    Error400, Error401, Error403, Error405, Error409,
-    Error429, Error500, Error502, Error503, Error504, AnyCallError,
-]  # fmt: skip
+CheckoutsCreateError = Union[DigitalRiverError, Error409]
 
 
 def _missing(body: CheckoutCreate) -> tuple[str, str] | None:
@@ -47,17 +28,10 @@ def _missing(body: CheckoutCreate) -> tuple[str, str] | None:
 # Digital River documents no idempotency key, so a key tillpoint makes up is sent
 # (for servers and proxies that honour one) but not trusted: without the caller's
 # own key, only failures that surely did nothing are retried.
-_OPERATION = Operation[Checkout](
-    name="checkouts_create",
-    method="POST",
-    path="/checkouts",
-    returns=Checkout,
-    errors=CheckoutsCreateError,
-    retry=NON_IDEMPOTENT,
-    idempotency_key=True,
-    body=CheckoutCreate,
-    check_body=_missing,
-)
+_OPERATION = DIGITAL_RIVER.post(
+    "checkouts_create", "/checkouts", body=RequestBody(CheckoutCreate, check=_missing),
+    returns=Checkout, errors=CheckoutsCreateError, retry=NON_IDEMPOTENT, idempotency_key=True,
+)  # fmt: skip
 
 
 async def checkouts_create(

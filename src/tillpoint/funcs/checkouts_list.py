@@ -5,51 +5,42 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING
 
-from .. import _serde
-from .._transport import IDEMPOTENT
-from ..errors import (
-    Error400,
-    Error401,
-    Error403,
-    Error405,
-    Error429,
-    Error500,
-    Error502,
-    Error503,
-    Error504,
-    InvalidRequestError,
-)
 from ..models.checkouts import CheckoutList
-from ..result import Err
-from ._operation import AnyCallError, Operation
+from ._profiles import DIGITAL_RIVER, DigitalRiverError
+from ._query import Integer, Range, RangeOperator, Text, TextList
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ..core import TillpointCore
-    from ..result import Result
-    from ._operation import RequestOptions
+    from ._options import RequestOptions, Result, TillpointCore, Unpack
 
 __all__ = ["CheckoutsListError", "RangeOperator", "checkouts_list"]
 
-CheckoutsListError = Union[
-    Error400, Error401, Error403, Error405,
-    Error429, Error500, Error502, Error503, Error504, AnyCallError,
-]  # fmt: skip
+CheckoutsListError = DigitalRiverError
 
-RangeOperator = Literal["eq", "gt", "gte", "lt", "lte"]
-"""The comparisons of ``created_time``, ``updated_time`` and ``total_amount`` filters."""
-
-_OPERATION = Operation[CheckoutList](
-    name="checkouts_list",
-    method="GET",
-    path="/checkouts",
-    returns=CheckoutList,
-    errors=CheckoutsListError,
-    retry=IDEMPOTENT,
-)
+_OPERATION = DIGITAL_RIVER.get(
+    "checkouts_list", "/checkouts",
+    returns=CheckoutList, errors=CheckoutsListError,
+    query={
+        "limit": Integer("limit", minimum=1, maximum=100),
+        "starting_after": Text("startingAfter", non_blank=True),
+        "ending_before": Text("endingBefore", non_blank=True),
+        "ids": TextList("ids"),
+        "upstream_ids": TextList("upstreamIds"),
+        "customer_id": Text("customerId"),
+        "application_id": Text("applicationId"),
+        "email": Text("email"),
+        "currency": Text("currency"),
+        "locale": Text("locale"),
+        "charge_type": Text("chargeType"),
+        "customer_type": Text("customerType"),
+        "subscription_id": Text("subscriptionId"),
+        "browser_ip": Text("browserIp"),
+        "created_time": Range("createdTime", of=datetime),
+        "updated_time": Range("updatedTime", of=datetime),
+        "total_amount": Range("totalAmount", of=Decimal),
+    },
+)  # fmt: skip
 
 
 async def checkouts_list(
@@ -81,90 +72,23 @@ async def checkouts_list(
     uses only ``ending_before``. Time and amount filters take a value (equality) or
     a mapping such as ``{"gte": start, "lt": end}``.
     """
-    try:
-        query = _query(
-            limit=limit,
-            starting_after=starting_after,
-            ending_before=ending_before,
-            ids=ids,
-            upstream_ids=upstream_ids,
-            scalars={
-                "customerId": customer_id,
-                "applicationId": application_id,
-                "email": email,
-                "currency": currency,
-                "locale": locale,
-                "chargeType": charge_type,
-                "customerType": customer_type,
-                "subscriptionId": subscription_id,
-                "browserIp": browser_ip,
-            },
-            ranges={
-                "createdTime": created_time,
-                "updatedTime": updated_time,
-                "totalAmount": total_amount,
-            },
-        )
-    except InvalidRequestError as error:
-        return Err(error)
-    return await _OPERATION.call(core, query=query, options=options)
-
-
-def _query(
-    *,
-    limit: int | None,
-    starting_after: str | None,
-    ending_before: str | None,
-    ids: Sequence[str] | None,
-    upstream_ids: Sequence[str] | None,
-    scalars: dict[str, object],
-    ranges: dict[str, object],
-) -> list[tuple[str, str]]:
-    query: list[tuple[str, str]] = []
-    if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-            raise InvalidRequestError(
-                f"limit must be an integer from 1 to 100, got {limit!r}", parameter="limit"
-            )
-        query.append(("limit", str(limit)))
-    for name, cursor in (("startingAfter", starting_after), ("endingBefore", ending_before)):
-        if cursor is not None:
-            if not isinstance(cursor, str) or not cursor.strip():
-                raise InvalidRequestError(f"{name} must be a checkout id", parameter=name)
-            query.append((name, cursor))
-    for name, values in (("ids", ids), ("upstreamIds", upstream_ids)):
-        if values is None:
-            continue
-        if isinstance(values, str) or not all(isinstance(v, str) and v for v in values):
-            raise InvalidRequestError(f"{name} must be a list of non-empty strings", parameter=name)
-        query.extend((name, value) for value in values)  # form, explode: ids=a&ids=b
-    for name, value in scalars.items():
-        if value is not None:
-            if not isinstance(value, str):
-                raise InvalidRequestError(f"{name} must be a string", parameter=name)
-            query.append((name, value))
-    for name, condition in ranges.items():
-        if condition is None:
-            continue
-        pairs = condition.items() if isinstance(condition, Mapping) else [("eq", condition)]
-        for operator, value in pairs:
-            if operator not in ("eq", "gt", "gte", "lt", "lte"):
-                raise InvalidRequestError(
-                    f"{name} takes eq, gt, gte, lt or lte, not {operator!r}", parameter=name
-                )
-            query.append((f"{name}[{operator}]", _filter_value(name, value)))  # deepObject
-    return query
-
-
-def _filter_value(name: str, value: object) -> str:
-    if isinstance(value, datetime):
-        try:
-            return _serde.converter.unstructure(value, datetime)  # type: ignore[no-any-return]
-        except ValueError as exc:
-            raise InvalidRequestError(f"{name}: {exc}", parameter=name) from None
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        return str(value)
-    raise InvalidRequestError(
-        f"{name} values must be {'datetimes' if name.endswith('Time') else 'Decimals'}",
-        parameter=name,
-    )
+    filters = {
+        "limit": limit,
+        "starting_after": starting_after,
+        "ending_before": ending_before,
+        "ids": ids,
+        "upstream_ids": upstream_ids,
+        "customer_id": customer_id,
+        "application_id": application_id,
+        "email": email,
+        "currency": currency,
+        "locale": locale,
+        "charge_type": charge_type,
+        "customer_type": customer_type,
+        "subscription_id": subscription_id,
+        "browser_ip": browser_ip,
+        "created_time": created_time,
+        "updated_time": updated_time,
+        "total_amount": total_amount,
+    }
+    return await _OPERATION.call(core, query=filters, options=options)

@@ -4,46 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Union
 
-from .._transport import IDEMPOTENT
-from ..errors import (
-    Error400,
-    Error401,
-    Error403,
-    Error404,
-    Error405,
-    Error409,
-    Error429,
-    Error500,
-    Error502,
-    Error503,
-    Error504,
-)
-from ._operation import AnyCallError, Operation
+from ..errors import Error404, Error409
+from ..models.checkouts import Checkout, CheckoutUpdate
+from ._profiles import DIGITAL_RIVER, IDEMPOTENT, DigitalRiverError
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ..core import TillpointCore
-    from ..result import Result
-    from ._operation import WriteOptions
-from ..models.checkouts import Checkout, CheckoutUpdate
+    from ._options import Result, TillpointCore, Unpack, WriteOptions
 
 __all__ = ["CheckoutsUpdateError", "checkouts_update"]
 
-CheckoutsUpdateError = Union[
-    Error400, Error401, Error403, Error404, Error405, Error409,
-    Error429, Error500, Error502, Error503, Error504, AnyCallError,
-]  # fmt: skip
+CheckoutsUpdateError = Union[DigitalRiverError, Error404, Error409]
 
-_OPERATION = Operation[Checkout](
-    name="checkouts_update",
-    method="POST",
-    path="/checkouts/{checkout_id}",
-    returns=Checkout,
-    errors=CheckoutsUpdateError,
-    retry=IDEMPOTENT,
-    body=CheckoutUpdate,
-)
+# Only the fields set on the body are sent, so the same update twice changes nothing more.
+_OPERATION = DIGITAL_RIVER.post(
+    "checkouts_update", "/checkouts/{checkout_id}", body=CheckoutUpdate,
+    returns=Checkout, errors=CheckoutsUpdateError, retry=IDEMPOTENT,
+)  # fmt: skip
 
 
 async def checkouts_update(
@@ -55,6 +31,4 @@ async def checkouts_update(
 ) -> Result[Checkout, CheckoutsUpdateError]:
     """Change a checkout; only the fields set on ``body`` are sent. Totals and the
     payment session are recomputed by the server."""
-    return await _OPERATION.call(
-        core, path_params={"checkout_id": checkout_id}, body=body, options=options
-    )
+    return await _OPERATION.call(core, checkout_id, body=body, options=options)

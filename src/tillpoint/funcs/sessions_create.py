@@ -4,35 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._transport import NON_IDEMPOTENT
 from ..models.sessions import CheckoutSession, CheckoutSessionCreate
-from ._gr4vy import SessionError
-from ._operation import Operation
+from ._profiles import GR4VY, NON_IDEMPOTENT, Gr4vyError, RequestBody
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ..core import TillpointCore
-    from ..result import Result
-    from ._operation import SessionOptions
+    from ._options import Result, SessionOptions, TillpointCore, Unpack
 
 __all__ = ["SessionsCreateError", "sessions_create"]
 
-SessionsCreateError = SessionError
+SessionsCreateError = Gr4vyError
 
 # Gr4vy has no idempotency key for sessions, so only failures that surely did
 # nothing are retried: a retried ambiguous create could leave a second session.
-_OPERATION = Operation[CheckoutSession](
-    name="sessions_create",
-    method="POST",
-    path="/checkout/sessions",
-    returns=CheckoutSession,
-    errors=SessionsCreateError,
-    retry=NON_IDEMPOTENT,
-    api="gr4vy",
-    body=CheckoutSessionCreate,
-    body_required=False,
-)
+_OPERATION = GR4VY.post(
+    "sessions_create", "/checkout/sessions", body=RequestBody(CheckoutSessionCreate, optional=True),
+    returns=CheckoutSession, errors=SessionsCreateError, retry=NON_IDEMPOTENT,
+)  # fmt: skip
 
 
 async def sessions_create(

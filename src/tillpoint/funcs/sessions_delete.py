@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._transport import IDEMPOTENT
-from ._gr4vy import SessionError
-from ._operation import Operation
+from ._profiles import GR4VY, Gr4vyError
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ..core import TillpointCore
-    from ..result import Result
-    from ._operation import SessionOptions
+    from ._options import Result, SessionOptions, TillpointCore, Unpack
 
 __all__ = ["SessionsDeleteError", "sessions_delete"]
 
-SessionsDeleteError = SessionError
+SessionsDeleteError = Gr4vyError
 
-_OPERATION = Operation[None](
-    name="sessions_delete",
-    method="DELETE",
-    path="/checkout/sessions/{session_id}",
-    returns=None,
+_OPERATION = GR4VY.delete(
+    "sessions_delete", "/checkout/sessions/{session_id}",
     errors=SessionsDeleteError,
-    retry=IDEMPOTENT,
-    api="gr4vy",
-)
+)  # fmt: skip
 
 
 async def sessions_delete(
@@ -35,4 +24,4 @@ async def sessions_delete(
 ) -> Result[None, SessionsDeleteError]:
     """Delete a session and all of its (PCI) data; the server answers 204, so the
     value is ``None``."""
-    return await _OPERATION.call(core, path_params={"session_id": session_id}, options=options)
+    return await _OPERATION.call(core, session_id, options=options)

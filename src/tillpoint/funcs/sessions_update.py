@@ -4,33 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._transport import IDEMPOTENT
 from ..models.sessions import CheckoutSession, CheckoutSessionCreate
-from ._gr4vy import SessionError
-from ._operation import Operation
+from ._profiles import GR4VY, Gr4vyError
 
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-    from ..core import TillpointCore
-    from ..result import Result
-    from ._operation import SessionOptions
+    from ._options import Result, SessionOptions, TillpointCore, Unpack
 
 __all__ = ["SessionsUpdateError", "sessions_update"]
 
-SessionsUpdateError = SessionError
+SessionsUpdateError = Gr4vyError
 
 # A PUT of the same body twice leaves the same session: safe to retry.
-_OPERATION = Operation[CheckoutSession](
-    name="sessions_update",
-    method="PUT",
-    path="/checkout/sessions/{session_id}",
-    returns=CheckoutSession,
-    errors=SessionsUpdateError,
-    retry=IDEMPOTENT,
-    api="gr4vy",
-    body=CheckoutSessionCreate,
-)
+_OPERATION = GR4VY.put(
+    "sessions_update", "/checkout/sessions/{session_id}", body=CheckoutSessionCreate,
+    returns=CheckoutSession, errors=SessionsUpdateError,
+)  # fmt: skip
 
 
 async def sessions_update(
@@ -47,6 +35,4 @@ async def sessions_update(
     tillpoint never asks for a fresh one-hour expiry behind your back. (Whether a
     server then keeps the old expiry is its own rule: the sandbox keeps it.)
     """
-    return await _OPERATION.call(
-        core, path_params={"session_id": session_id}, body=body, options=options
-    )
+    return await _OPERATION.call(core, session_id, body=body, options=options)
