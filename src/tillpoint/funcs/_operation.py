@@ -11,6 +11,9 @@ one is three steps, the first and last pure so that any driver can reuse them:
 
 ``call`` is the async driver: those steps, then the ``after_*`` hooks, which every
 outcome reaches — a refusal in ``prepare`` included.
+
+An ``ApiProfile`` is what every operation of one API shares; the two instances, and
+the error unions, are in ``_profiles``. Its verb methods build the declarations.
 """
 
 from __future__ import annotations
@@ -45,10 +48,10 @@ if TYPE_CHECKING:
     from ..models.errors import ErrorBody
     from ..retries import RetryConfig
     from ._options import RequestOptions, WriteOptions
-    from ._profiles import ApiProfile
     from ._query import QueryParameter
 
 __all__ = [
+    "ApiProfile",
     "Method",
     "Operation",
     "PreparedRequest",
@@ -366,6 +369,99 @@ class Operation(Generic[T]):
             return _serde.structure(data, model)
         except _serde.DecodeError:
             return None
+
+
+Headers = Callable[["TillpointCore", Any], dict[str, str]]
+ErrorModel = Callable[[dict[str, Any]], "type[ErrorBody] | None"]
+
+
+@attrs.frozen(kw_only=True)
+class ApiProfile:
+    """Everything every operation of one API shares."""
+
+    name: str
+    errors: Any
+    """The error union every operation of the API declares (each may add statuses)."""
+    headers: Headers
+    """The API's own headers, from the core and the call's options."""
+    error_model: ErrorModel
+    """The model of an error body (a parsed JSON object), or ``None`` if it is not one."""
+    check_id: Callable[[object, str], str] = require_id
+    """The rule for a path parameter: returns it, or raises ``InvalidRequestError``."""
+    statuses: frozenset[int] = attrs.field(init=False)
+    """The statuses in ``errors``: every operation of the API has their classes."""
+
+    @statuses.default
+    def _statuses(self) -> frozenset[int]:
+        return declared_statuses(self.errors)
+
+    def __repr__(self) -> str:
+        return f"<ApiProfile {self.name}>"
+
+    # One method a verb, so that a declaration reads like the specification's heading.
+    # Each funcs module lays its declaration out in two lines (``# fmt: skip`` keeps
+    # them): the request (name, path, body), then the answer (model, errors) and retry.
+
+    def get(
+        self,
+        name: str,
+        path: str,
+        *,
+        returns: type[T],
+        errors: Any,
+        query: Mapping[str, QueryParameter] | None = None,
+    ) -> Operation[T]:
+        """A GET: safe, so retried like any idempotent request."""
+        return self._operation(
+            "GET", name, path, returns, errors, _transport.IDEMPOTENT, query=query or {}
+        )
+
+    def post(
+        self,
+        name: str,
+        path: str,
+        *,
+        returns: type[T],
+        errors: Any,
+        retry: _transport.RetryRule,
+        body: RequestBody | type[Any] | None = None,
+        idempotency_key: bool = False,
+    ) -> Operation[T]:
+        """A POST: not idempotent by HTTP's definition, so each one states its retry rule."""
+        return self._operation(
+            "POST", name, path, returns, errors, retry, body=body, idempotency_key=idempotency_key
+        )
+
+    def put(
+        self, name: str, path: str, *, returns: type[T], errors: Any, body: type[Any]
+    ) -> Operation[T]:
+        """A PUT: a full replacement, idempotent by HTTP's definition."""
+        return self._operation("PUT", name, path, returns, errors, _transport.IDEMPOTENT, body=body)
+
+    def delete(self, name: str, path: str, *, errors: Any) -> Operation[None]:
+        """A DELETE: idempotent by HTTP's definition; its success has no body (204)."""
+        return self._operation("DELETE", name, path, None, errors, _transport.IDEMPOTENT)
+
+    def _operation(
+        self,
+        method: Method,
+        name: str,
+        path: str,
+        returns: type[T] | None,
+        errors: Any,
+        retry: _transport.RetryRule,
+        **declared: Any,
+    ) -> Operation[T]:
+        return Operation(
+            name=name,
+            api=self,
+            method=method,
+            path=path,
+            returns=returns,
+            errors=errors,
+            retry=retry,
+            **declared,
+        )
 
 
 async def _finish(core: TillpointCore, result: Ok[T] | Err[Any]) -> Ok[T] | Err[Any]:

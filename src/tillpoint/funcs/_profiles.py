@@ -1,4 +1,4 @@
-"""What differs between the two APIs tillpoint speaks, one object per API.
+"""What differs between the two APIs tillpoint speaks: one ``ApiProfile`` per API.
 
 An ``Operation`` names its profile; everything API-specific — the headers every call
 sends, the statuses every operation declares, the shape of an error body, what an id
@@ -7,12 +7,9 @@ may be — is read from there, so no code asks which API it is talking to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Union
 
-import attrs
-
-from .._transport import IDEMPOTENT, NON_IDEMPOTENT, RetryRule
+from .._transport import IDEMPOTENT, NON_IDEMPOTENT
 from ..errors import (
     APIConnectionError,
     APITimeoutError,
@@ -35,22 +32,12 @@ from ..errors import (
     ResponseValidationError,
     SDKError,
 )
-from ._operation import (
-    Method,
-    Operation,
-    RequestBody,
-    declared_statuses,
-    header_value,
-    require_id,
-)
+from ._operation import ApiProfile, RequestBody, header_value
 
 if TYPE_CHECKING:
     from ..core import TillpointCore
     from ..models.errors import ErrorBody
     from ._options import SessionOptions
-    from ._query import QueryParameter
-
-T = TypeVar("T")
 
 # A module declaring an operation imports its whole vocabulary from here.
 __all__ = [
@@ -61,7 +48,6 @@ __all__ = [
     "MERCHANT_ACCOUNT_HEADER",
     "NON_IDEMPOTENT",
     "AnyCallError",
-    "ApiProfile",
     "DigitalRiverError",
     "Gr4vyError",
     "RequestBody",
@@ -95,96 +81,6 @@ MERCHANT_ACCOUNT_HEADER = "x-gr4vy-merchant-account-id"
 
 # Gr4vy's error body keys (api-contract §5.5); a dict with none of them is not one.
 _GR4VY_ERROR_KEYS = frozenset({"type", "code", "status", "message", "details", "resource_id"})
-
-Headers = Callable[["TillpointCore", Any], dict[str, str]]
-ErrorModel = Callable[[dict[str, Any]], "type[ErrorBody] | None"]
-
-
-@attrs.frozen(kw_only=True)
-class ApiProfile:
-    """Everything every operation of one API shares."""
-
-    name: str
-    errors: Any
-    """The error union every operation of the API declares (each may add statuses)."""
-    headers: Headers
-    """The API's own headers, from the core and the call's options."""
-    error_model: ErrorModel
-    """The model of an error body (a parsed JSON object), or ``None`` if it is not one."""
-    check_id: Callable[[object, str], str] = require_id
-    """The rule for a path parameter: returns it, or raises ``InvalidRequestError``."""
-    statuses: frozenset[int] = attrs.field(init=False)
-    """The statuses in ``errors``: every operation of the API has their classes."""
-
-    @statuses.default
-    def _statuses(self) -> frozenset[int]:
-        return declared_statuses(self.errors)
-
-    def __repr__(self) -> str:
-        return f"<ApiProfile {self.name}>"
-
-    # One method a verb, so that a declaration reads like the specification's heading.
-    # Each funcs module lays its declaration out in two lines (``# fmt: skip`` keeps
-    # them): the request (name, path, body), then the answer (model, errors) and retry.
-
-    def get(
-        self,
-        name: str,
-        path: str,
-        *,
-        returns: type[T],
-        errors: Any,
-        query: Mapping[str, QueryParameter] | None = None,
-    ) -> Operation[T]:
-        """A GET: safe, so retried like any idempotent request."""
-        return self._operation("GET", name, path, returns, errors, IDEMPOTENT, query=query or {})
-
-    def post(
-        self,
-        name: str,
-        path: str,
-        *,
-        returns: type[T],
-        errors: Any,
-        retry: RetryRule,
-        body: RequestBody | type[Any] | None = None,
-        idempotency_key: bool = False,
-    ) -> Operation[T]:
-        """A POST: not idempotent by HTTP's definition, so each one states its retry rule."""
-        return self._operation(
-            "POST", name, path, returns, errors, retry, body=body, idempotency_key=idempotency_key
-        )
-
-    def put(
-        self, name: str, path: str, *, returns: type[T], errors: Any, body: type[Any]
-    ) -> Operation[T]:
-        """A PUT: a full replacement, idempotent by HTTP's definition."""
-        return self._operation("PUT", name, path, returns, errors, IDEMPOTENT, body=body)
-
-    def delete(self, name: str, path: str, *, errors: Any) -> Operation[None]:
-        """A DELETE: idempotent by HTTP's definition; its success has no body (204)."""
-        return self._operation("DELETE", name, path, None, errors, IDEMPOTENT)
-
-    def _operation(
-        self,
-        method: Method,
-        name: str,
-        path: str,
-        returns: type[T] | None,
-        errors: Any,
-        retry: RetryRule,
-        **declared: Any,
-    ) -> Operation[T]:
-        return Operation(
-            name=name,
-            api=self,
-            method=method,
-            path=path,
-            returns=returns,
-            errors=errors,
-            retry=retry,
-            **declared,
-        )
 
 
 def _digital_river_headers(core: TillpointCore, options: object) -> dict[str, str]:
