@@ -11,20 +11,7 @@ import httpx
 import pytest
 import respx
 
-from tillpoint import Err, Hooks, Ok, RetryConfig, TillpointCore, errors, models
-from tillpoint.funcs import (
-    checkouts_attach_source,
-    checkouts_create,
-    checkouts_delete,
-    checkouts_detach_source,
-    checkouts_get,
-    checkouts_list,
-    checkouts_update,
-    sessions_create,
-    sessions_delete,
-    sessions_get,
-    sessions_update,
-)
+from tillpoint import Err, Hooks, Ok, RetryConfig, TillpointCore, errors, funcs, models
 from tillpoint.funcs._operation import Operation, PreparedRequest
 from tillpoint.funcs._profiles import DIGITAL_RIVER, DIGITAL_RIVER_VERSION, GR4VY, DigitalRiverError
 from tillpoint.funcs._query import Integer
@@ -42,32 +29,32 @@ Call = Callable[[TillpointCore], Awaitable[Any]]
 
 # Each Digital River operation: how to call it, and the request it makes.
 DIGITAL_RIVER_CALLS: dict[str, tuple[Call, str, str]] = {
-    "list": (lambda core: checkouts_list(core), "GET", "/checkouts"),
-    "create": (lambda core: checkouts_create(core, BODY), "POST", "/checkouts"),
-    "get": (lambda core: checkouts_get(core, "c1"), "GET", "/checkouts/c1"),
+    "list": (lambda core: funcs.checkouts_list(core), "GET", "/checkouts"),
+    "create": (lambda core: funcs.checkouts_create(core, BODY), "POST", "/checkouts"),
+    "get": (lambda core: funcs.checkouts_get(core, "c1"), "GET", "/checkouts/c1"),
     "update": (
-        lambda core: checkouts_update(core, "c1", models.CheckoutUpdate(email="a@b.c")),
+        lambda core: funcs.checkouts_update(core, "c1", models.CheckoutUpdate(email="a@b.c")),
         "POST",
         "/checkouts/c1",
     ),
-    "delete": (lambda core: checkouts_delete(core, "c1"), "DELETE", "/checkouts/c1"),
+    "delete": (lambda core: funcs.checkouts_delete(core, "c1"), "DELETE", "/checkouts/c1"),
     "attach": (
-        lambda core: checkouts_attach_source(core, "c1", "src"),
+        lambda core: funcs.checkouts_attach_source(core, "c1", "src"),
         "POST",
         "/checkouts/c1/sources/src",
     ),
     "detach": (
-        lambda core: checkouts_detach_source(core, "c1", "src"),
+        lambda core: funcs.checkouts_detach_source(core, "c1", "src"),
         "DELETE",
         "/checkouts/c1/sources/src",
     ),
 }
 
 GR4VY_CALLS: dict[str, Call] = {
-    "create": lambda core: sessions_create(core),
-    "get": lambda core: sessions_get(core, "s1"),
-    "update": lambda core: sessions_update(core, "s1", models.CheckoutSessionCreate()),
-    "delete": lambda core: sessions_delete(core, "s1"),
+    "create": lambda core: funcs.sessions_create(core),
+    "get": lambda core: funcs.sessions_get(core, "s1"),
+    "update": lambda core: funcs.sessions_update(core, "s1", models.CheckoutSessionCreate()),
+    "delete": lambda core: funcs.sessions_delete(core, "s1"),
 }
 
 
@@ -120,7 +107,7 @@ async def test_a_408_is_retried(mock_api: respx.MockRouter) -> None:
     route = mock_api.get("/checkouts/c1")
     route.side_effect = [httpx.Response(408), httpx.Response(200, json=CHECKOUT)]
     async with TillpointCore(bearer_auth=TOKEN, retry_config=FAST_RETRIES) as core:
-        result = await checkouts_get(core, "c1")
+        result = await funcs.checkouts_get(core, "c1")
 
     assert isinstance(result, Ok)
     assert result.value.id == "c1"
@@ -132,7 +119,7 @@ async def test_statuses_an_api_does_not_declare_stay_sdk_errors(status: int) -> 
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         router.route().respond(status)
         async with TillpointCore(bearer_auth=TOKEN, retry_config=NO_RETRY) as core:
-            result = await sessions_get(core, "s1")  # Gr4vy declares neither 406 nor 408
+            result = await funcs.sessions_get(core, "s1")  # Gr4vy declares neither 406 nor 408
 
     assert isinstance(result, Err)
     assert type(result.error) is errors.SDKError
@@ -148,7 +135,7 @@ async def test_a_refused_list_reaches_the_after_error_hooks(mock_api: respx.Mock
     route = mock_api.get("/checkouts")
     hooks = Hooks(after_error=after_error)
     async with TillpointCore(bearer_auth=TOKEN, hooks=hooks) as core:
-        result = await checkouts_list(core, limit=0)
+        result = await funcs.checkouts_list(core, limit=0)
 
     assert isinstance(result, Err)
     assert isinstance(result.error, errors.InvalidRequestError)
