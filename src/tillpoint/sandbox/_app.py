@@ -47,7 +47,7 @@ from ._json import NotJson, dumps, loads
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-    from ._sandbox import Sandbox
+    from ._state import SandboxState
 
 __all__ = ["build_app"]
 
@@ -121,7 +121,7 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-def build_app(sandbox: Sandbox) -> ASGIApp:
+def build_app(sandbox: SandboxState) -> ASGIApp:
     lock = sandbox.lock
 
     # -- Digital River ----------------------------------------------------

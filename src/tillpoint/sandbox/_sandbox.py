@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ._checkouts import CheckoutStore
-from ._clock import Clock, system_clock, utc
-from ._faults import FaultRegistry
-from ._payments import SEED_SOURCES, SourceStore
-from ._sessions import SessionStore
+from ._clock import Clock
+from ._payments import SEED_SOURCES
+from ._state import SandboxState
 
 if TYPE_CHECKING:
     import httpx
@@ -21,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["Sandbox"]
 
 
-class Sandbox:
+class Sandbox(SandboxState):
     """A stateful, in-memory Digital River Checkouts + Gr4vy checkout-sessions server.
 
     One object holds all state; :attr:`app` is the ASGI application that
@@ -72,20 +68,8 @@ class Sandbox:
     base_url = "http://sandbox.tillpoint.test"
 
     def __init__(self, clock: Clock | None = None, seed_sources: bool = True) -> None:
-        self.clock: Clock = clock or system_clock
-        # Handlers run on the server's event loop while tests may reset or
-        # inspect state from another thread; every store operation holds this.
-        self.lock = threading.RLock()
-        self.sources = SourceStore(self.now)
-        self.checkouts = CheckoutStore(self.now, self.sources)
-        self.sessions = SessionStore(self.now)
-        self.faults = FaultRegistry()
-        self.seed_sources = seed_sources
+        super().__init__(clock, seed_sources)
         self._app: ASGIApp | None = None
-        self.reset()
-
-    def now(self) -> datetime:
-        return utc(self.clock())
 
     @property
     def app(self) -> ASGIApp:
@@ -117,21 +101,6 @@ class Sandbox:
         return TillpointCore(
             server_url=self.base_url, client=client, allow_insecure_http=True, **options
         )
-
-    def reset(self) -> None:
-        """Forget every checkout, session, source and armed fault; re-seed sources."""
-        with self.lock:
-            self.checkouts.clear()
-            self.sessions.clear()
-            self.sources.clear()
-            self.faults.clear()
-            if self.seed_sources:
-                self.sources.seed()
-
-    def create_source(self, **spec: Any) -> dict[str, Any]:
-        """Python shortcut for ``POST /sandbox/sources``; returns the Source JSON."""
-        with self.lock:
-            return self.sources.create(spec).to_json()
 
 
 # Re-exported for documentation: the ids ``seed_sources=True`` creates.
