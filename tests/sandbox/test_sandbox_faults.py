@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 from sandbox_support import GR4VY_AUTH, seed_002_body
 
-from tillpoint.sandbox import Sandbox
+from tillpoint.sandbox import Sandbox, _faults
 
 
 @pytest.mark.anyio
@@ -103,15 +101,23 @@ async def test_custom_body(dr: httpx.AsyncClient, sandbox: Sandbox) -> None:
 
 
 @pytest.mark.anyio
-async def test_delay_then_normal_handling(dr: httpx.AsyncClient, sandbox: Sandbox) -> None:
+async def test_delay_then_normal_handling(
+    dr: httpx.AsyncClient, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sandbox's sleeps are recorded, not waited for: what is asserted is the delay
+    # the fault asked for, never a stopwatch.
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(_faults.anyio, "sleep", record)
     sandbox.faults.add({"match": {"path": "/checkouts"}, "delay_ms": 60})
-    started = time.monotonic()
     response = await dr.get("/checkouts")
-    assert time.monotonic() - started >= 0.06
     assert response.status_code == 200
-    started = time.monotonic()
-    await dr.get("/checkouts")
-    assert time.monotonic() - started < 0.06
+    assert slept == [0.06]
+    await dr.get("/checkouts")  # the rule is used up: no delay this time
+    assert slept == [0.06]
 
 
 @pytest.mark.anyio
@@ -120,6 +126,40 @@ async def test_drop_connection_in_process(dr: httpx.AsyncClient, sandbox: Sandbo
     with pytest.raises(httpx.TransportError):
         await dr.get("/checkouts")
     assert (await dr.get("/checkouts")).status_code == 200
+
+
+@pytest.mark.anyio
+async def test_drop_after_commit_in_process_stores_then_fails(
+    dr: httpx.AsyncClient, sandbox: Sandbox
+) -> None:
+    sandbox.faults.add(
+        {"match": {"method": "POST", "path": "/checkouts"}, "drop_after_commit": True}
+    )
+    with pytest.raises(httpx.TransportError):
+        await dr.post("/checkouts", json=seed_002_body(upstreamId="order-1"))
+    stored = (await dr.get("/checkouts", params={"upstreamIds": "order-1"})).json()["data"]
+    assert [c["upstreamId"] for c in stored] == ["order-1"]
+    with pytest.raises(httpx.TransportError):
+        await dr.post(
+            "/checkouts",
+            json=seed_002_body(upstreamId="order-2"),
+            headers={"x-sandbox-fault": "drop_after_commit=true"},
+        )
+    assert len((await dr.get("/checkouts")).json()["data"]) == 2
+
+
+@pytest.mark.anyio
+async def test_a_rejected_request_under_drop_after_commit_commits_nothing(
+    dr: httpx.AsyncClient,
+) -> None:
+    # The request is handled as usual, refusal included; only the answer is lost.
+    with pytest.raises(httpx.TransportError):
+        await dr.post(
+            "/checkouts",
+            json={"currency": "USD", "items": []},
+            headers={"x-sandbox-fault": "drop_after_commit=1"},
+        )
+    assert (await dr.get("/checkouts")).json()["data"] == []
 
 
 @pytest.mark.anyio
@@ -155,6 +195,13 @@ async def test_bad_header_is_400(dr: httpx.AsyncClient, gr: httpx.AsyncClient) -
         ({"status": 99}, "invalid_parameter", "status"),
         ({"status": 503, "when": "now"}, "unknown_parameter", "when"),
         ({"status": 503, "match": {"host": "x"}}, "unknown_parameter", "host"),
+        ({"drop_after_commit": "yes"}, "invalid_parameter", "drop_after_commit"),
+        ({"status": 503, "drop_after_commit": True}, "invalid_parameter", "drop_after_commit"),
+        (
+            {"drop_connection": True, "drop_after_commit": True},
+            "invalid_parameter",
+            "drop_after_commit",
+        ),
     ],
 )
 async def test_bad_rules_are_400(

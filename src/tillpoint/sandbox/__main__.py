@@ -1,9 +1,11 @@
-"""``python -m tillpoint.sandbox [--host 127.0.0.1] [--port 8765]``: serve the sandbox."""
+"""``python -m tillpoint.sandbox [--host 127.0.0.1] [--port 8765] [--keep-alive 30]``: serve it."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+
+from ._serve import KEEP_ALIVE_TIMEOUT, server_options
 
 __all__ = ["main"]
 
@@ -25,6 +27,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="do not create the well-known src_test_* sources",
     )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=KEEP_ALIVE_TIMEOUT,
+        help=(
+            "seconds an idle connection stays open, advertised as Keep-Alive: timeout=N "
+            f"(default: {KEEP_ALIVE_TIMEOUT})"
+        ),
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level (default: info)")
     args = parser.parse_args(argv)
 
@@ -34,7 +45,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     sandbox = Sandbox(seed_sources=not args.no_seed_sources)
     uvicorn.run(
-        sandbox.app, host=args.host, port=args.port, log_level=args.log_level, lifespan="off"
+        sandbox.app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        lifespan="off",
+        **server_options(args.keep_alive),
     )
 
 

@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import anyio.lowlevel
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -119,6 +120,24 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class LoopTurnMiddleware:
+    """Lets the event loop run once per request, as it does under a real server.
+
+    In-process (``httpx.ASGITransport``) nothing in a request has to wait, so a
+    client's whole call can finish without the loop ever getting control back. The
+    loop then never runs its housekeeping: every cancelled timer (each call's
+    ``asyncio.timeout`` leaves one) stays queued, one per call, for as long as the
+    calls keep coming. One checkpoint per request gives the loop its turn.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await anyio.lowlevel.checkpoint()
+        await self.app(scope, receive, send)
 
 
 def build_app(sandbox: SandboxState) -> ASGIApp:
@@ -242,5 +261,5 @@ def build_app(sandbox: SandboxState) -> ASGIApp:
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error},
     )
-    # Faults sit outermost: dropping a connection needs the server's own ``send``.
-    return FaultMiddleware(RequestIdMiddleware(starlette_app), sandbox.faults)
+    # Faults sit (next to) outermost: dropping a connection needs the server's own ``send``.
+    return LoopTurnMiddleware(FaultMiddleware(RequestIdMiddleware(starlette_app), sandbox.faults))

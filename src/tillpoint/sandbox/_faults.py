@@ -6,7 +6,8 @@ Two ways to inject a fault:
 
        {"match": {"method": "GET", "path": "/checkouts/*"},
         "status": 503, "retry_after": "1", "retry_after_ms": 1000,
-        "delay_ms": 250, "drop_connection": false, "count": 2, "body": {...}}
+        "delay_ms": 250, "drop_connection": false, "drop_after_commit": false,
+        "count": 2, "body": {...}}
 
    arms a rule: the next ``count`` (default 1) requests that match get the
    fault, then the rule disarms itself.  ``match.method`` is case-insensitive
@@ -19,7 +20,8 @@ Two ways to inject a fault:
 
 2. **A per-request header**: ``x-sandbox-fault: status=503;retry_after=1``
    applies to that request only.  Keys: ``status``, ``retry_after``,
-   ``retry_after_ms``, ``delay_ms``, ``drop_connection`` (``true``/``1``).
+   ``retry_after_ms``, ``delay_ms``, ``drop_connection`` and
+   ``drop_after_commit`` (both ``true``/``1``).
    A header beats any armed rule (and does not consume one).
 
 What a fault does, in this order:
@@ -31,6 +33,12 @@ What a fault does, in this order:
   In-process (``httpx.ASGITransport``) there is no socket to drop, so the app
   raises ``httpx.RemoteProtocolError``, which the transport re-raises in the
   client: both surface as an ``httpx.TransportError``.
+* ``drop_after_commit``: handle the request as usual — a create is stored, an
+  update applied — then drop the connection instead of sending the answer.  The
+  client cannot tell this from ``drop_connection`` (the request may or may not
+  have been acted on), which is what an exactly-once create must cope with:
+  only looking the checkout up (``upstreamIds``) tells the two apart.  It
+  cannot be combined with ``status`` or ``drop_connection``.
 * ``status``: answer with that status and an error body in the API's own
   dialect (DR ``{"type", "errors"}`` or Gr4vy ``{"type": "error", ...}``), or
   with ``body`` verbatim when given; ``retry_after`` becomes the
@@ -55,7 +63,7 @@ from ._errors import ApiError, dr_bad_request, error_body_for, gr4vy_body, is_gr
 from ._json import dumps
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["FAULT_HEADER", "Fault", "FaultMiddleware", "FaultRegistry", "parse_fault_header"]
 
@@ -70,6 +78,7 @@ _RULE_SPEC = Object(
         "retry_after_ms": Integer(minimum=0),
         "delay_ms": Integer(minimum=0),
         "drop_connection": Boolean(),
+        "drop_after_commit": Boolean(),
         "count": Integer(minimum=1),
         "body": Anything(),
     }
@@ -83,15 +92,28 @@ class Fault:
     retry_after_ms: int | None = None
     delay_ms: int | None = None
     drop_connection: bool = False
+    drop_after_commit: bool = False
     body: Any = None
     has_body: bool = False
 
     def validate(self) -> None:
-        if self.status is None and not self.delay_ms and not self.drop_connection:
+        if not (
+            self.status is not None
+            or self.delay_ms
+            or self.drop_connection
+            or self.drop_after_commit
+        ):
             raise dr_bad_request(
                 "missing_parameter",
-                "A fault needs at least one of 'status', 'delay_ms' or 'drop_connection'.",
+                "A fault needs at least one of 'status', 'delay_ms', 'drop_connection' "
+                "or 'drop_after_commit'.",
                 "status",
+            )
+        if self.drop_after_commit and (self.status is not None or self.drop_connection):
+            raise invalid(
+                "drop_after_commit",
+                True,
+                "'drop_after_commit' cannot be combined with 'status' or 'drop_connection'.",
             )
         if self.status is not None and not 200 <= self.status <= 599:
             raise invalid("status", self.status, "'status' must be between 200 and 599.")
@@ -124,6 +146,7 @@ class FaultRule:
             "retry_after_ms": self.fault.retry_after_ms,
             "delay_ms": self.fault.delay_ms,
             "drop_connection": self.fault.drop_connection,
+            "drop_after_commit": self.fault.drop_after_commit,
         }
         if self.fault.has_body:
             body["body"] = self.fault.body
@@ -145,6 +168,7 @@ class FaultRegistry:
             retry_after_ms=checked.get("retry_after_ms"),
             delay_ms=checked.get("delay_ms"),
             drop_connection=checked.get("drop_connection", False),
+            drop_after_commit=checked.get("drop_after_commit", False),
             body=checked.get("body"),
             has_body="body" in checked,
         )
@@ -184,7 +208,9 @@ _TRUE = {"1", "true", "yes", "on"}
 
 
 def parse_fault_header(value: str) -> Fault:
-    """Parse ``status=503;retry_after=1;delay_ms=10;drop_connection=true``."""
+    """Parse ``status=503;retry_after=1;delay_ms=10;drop_connection=true``.
+
+    ``drop_after_commit=true`` stands alone (or with ``delay_ms``)."""
     fault = Fault()
     for part in value.split(";"):
         if not part.strip():
@@ -204,6 +230,8 @@ def parse_fault_header(value: str) -> Fault:
                 fault.delay_ms = int(raw)
             elif key == "drop_connection":
                 fault.drop_connection = raw.lower() in _TRUE
+            elif key == "drop_after_commit":
+                fault.drop_after_commit = raw.lower() in _TRUE
             else:
                 raise ValueError(part)
         except ValueError:
@@ -287,6 +315,10 @@ class FaultMiddleware:
         if fault.drop_connection:
             await _drop_connection(send)
             return
+        if fault.drop_after_commit:
+            await self.app(scope, receive, _discard)
+            await _drop_connection(send)
+            return
         if fault.status is None:
             await self.app(scope, receive, send)
             return
@@ -297,6 +329,10 @@ class FaultMiddleware:
             response_headers.append((b"retry-after-ms", str(fault.retry_after_ms).encode()))
         body = fault.body if fault.has_body else error_body_for(path, fault.status)
         await _send_json(send, fault.status, body, response_headers)
+
+
+async def _discard(message: Message) -> None:
+    """A ``send`` that loses the answer: the request was handled, the client never hears."""
 
 
 def _message(exc: ApiError) -> str:
