@@ -299,3 +299,24 @@ def test_an_empty_body_and_extra_headers() -> None:
     assert response.content == b""
     assert response.headers["retry-after"] == "1"
     assert "content-type" not in response.headers
+
+
+def test_mock_api_without_respx_says_which_extra_installs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "respx", None)  # as if respx were not installed
+    with pytest.raises(ImportError, match=r"pip install 'tillpoint\[testing\]'") as caught:
+        mock_api()
+    assert caught.value.name == "respx"
+
+
+def test_the_fake_clock_moves_only_when_told() -> None:
+    from tillpoint.sandbox import Sandbox
+    from tillpoint.testing import FakeClock
+
+    clock = FakeClock()
+    sandbox = Sandbox(clock=clock)
+    assert sandbox.now() == clock() == clock()
+    clock.advance(90)
+    assert sandbox.now() == clock.now
+    assert clock.now.isoformat() == "2030-01-01T12:01:30+00:00"

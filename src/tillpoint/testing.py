@@ -4,7 +4,8 @@ This module is a pytest plugin, registered under the ``pytest11`` entry point as
 ``tillpoint``: once tillpoint is installed, every test in your project can ask for
 these fixtures without a ``conftest.py`` change (``-p no:tillpoint`` turns them off).
 The fixtures need the ``sandbox`` extra (``pip install 'tillpoint[sandbox]'``); the
-respx helpers need respx. Neither is imported until a test uses them, so the plugin
+respx helpers need respx, which the ``testing`` extra installs (``pip install
+'tillpoint[testing]'``). Neither is imported until a test uses them, so the plugin
 costs nothing in test runs that don't.
 
 Fixtures (all function-scoped: every test gets a fresh, empty sandbox):
@@ -40,6 +41,9 @@ anyio's pytest plugin with asyncio or trio, or pytest-asyncio::
         )
         assert checkout.total_amount == Decimal("9.00")
 
+:class:`FakeClock` is a clock that moves only when told, for a sandbox whose time a test
+controls (``Sandbox(clock=FakeClock())``; ``clock.advance(3600)`` expires a Gr4vy session).
+
 For wire-level tests with respx, :func:`mock_api` gives a router whose base URL is the
 core's server, and :func:`api_response` / :func:`api_error` build responses in the API's
 own shapes::
@@ -59,6 +63,7 @@ own shapes::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
@@ -72,6 +77,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SANDBOX_TOKEN",
+    "FakeClock",
     "api_error",
     "api_response",
     "mock_api",
@@ -86,6 +92,35 @@ SANDBOX_TOKEN = "sk_test_tillpoint"
 """The bearer token the fixtures use (the sandbox accepts any ``sk_test_…``)."""
 
 DEFAULT_SERVER_URL = "https://api.digitalriver.com"
+RESPX_MISSING = (
+    "tillpoint.testing.mock_api needs respx, which the testing extra installs: "
+    "pip install 'tillpoint[testing]'"
+)
+
+
+class FakeClock:
+    """A clock for :class:`~tillpoint.sandbox.Sandbox` that moves only when told to.
+
+    ``FakeClock()`` starts at 2030-01-01 12:00 UTC (or at ``start``, an aware datetime)
+    and stays there until :meth:`advance` moves it, so timestamps and Gr4vy expiries are
+    exact and a test never waits::
+
+        clock = FakeClock()
+        sandbox = Sandbox(clock=clock)
+        ...
+        clock.advance(3600)  # an hour later: a default Gr4vy session has expired
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2030, 1, 1, 12, tzinfo=timezone.utc)
+        """The time the clock reads; set it, or move it with :meth:`advance`."""
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock ``seconds`` forward."""
+        self.now += timedelta(seconds=seconds)
 
 
 def _require_sandbox_extra() -> None:
@@ -150,6 +185,9 @@ def tillpoint_env(tillpoint_server_url: str, monkeypatch: pytest.MonkeyPatch) ->
 def mock_api(target: TillpointCore | str | None = None, **options: Any) -> respx.MockRouter:
     """A respx router for the API that ``target`` talks to.
 
+    Needs respx, which the ``testing`` extra installs (``pip install
+    'tillpoint[testing]'``); without it, calling this raises ``ImportError`` saying so.
+
     Args:
         target: a core (its ``server_url`` is used), a base URL, or ``None`` for Digital
             River's (a core's default).
@@ -161,7 +199,10 @@ def mock_api(target: TillpointCore | str | None = None, **options: Any) -> respx
         with mock_api(core) as api:
             api.post("/checkouts").mock(return_value=api_response(201, checkout))
     """
-    import respx
+    try:
+        import respx
+    except ImportError as exc:
+        raise ImportError(RESPX_MISSING, name=exc.name) from exc
 
     if target is None:
         base_url = DEFAULT_SERVER_URL
