@@ -1,9 +1,21 @@
-"""Shared fixtures: every async test runs under asyncio and under trio."""
+"""Fixtures shared by every suite, defined here once.
+
+* ``anyio_backend``: every async test runs under asyncio and under trio;
+* ``clock``: a :class:`tillpoint.testing.FakeClock` (2030-01-01 12:00 UTC until a test
+  moves it);
+* ``served``: one sandbox served over HTTP on 127.0.0.1 for the whole session, emptied
+  before each test that asks for it (starting a server per test would cost more than
+  most of the tests);
+* ``mock_api``/``core``: a respx router and a core aimed at it, for wire-level tests.
+
+The project's own pytest plugin (``tillpoint.testing``) is active too: its
+``tillpoint_sandbox``/``tillpoint_server_url`` give a test a sandbox of its own.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
@@ -11,6 +23,8 @@ import respx
 from hypothesis import settings
 
 from tillpoint import BackoffStrategy, RetryConfig, TillpointCore
+from tillpoint.sandbox import Sandbox, serve_in_thread
+from tillpoint.testing import FakeClock
 
 # No per-example deadline: a slow machine must not fail a test. CI also runs hypothesis
 # derandomized (HYPOTHESIS_PROFILE=ci in .ci/run): the same inputs on every run, so a red
@@ -27,6 +41,26 @@ TOKEN = "sk_test_51SecretTokenValue"
 @pytest.fixture(params=["asyncio", "trio"])
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def _served_for_the_session() -> Iterator[tuple[Sandbox, str]]:
+    sandbox = Sandbox()
+    with serve_in_thread(sandbox) as base_url:
+        yield sandbox, base_url
+
+
+@pytest.fixture
+def served(_served_for_the_session: tuple[Sandbox, str]) -> tuple[Sandbox, str]:
+    """``(sandbox, base_url)``: the session's served sandbox, reset for this test."""
+    sandbox, _ = _served_for_the_session
+    sandbox.reset()
+    return _served_for_the_session
 
 
 FAST_RETRIES = RetryConfig(

@@ -14,6 +14,9 @@ from bench import __main__ as bench_main
 from bench import cold_start, memory, payloads, per_call, serialisation, throughput
 from bench._measure import Row, Target, render
 
+# Whole benchmark runs, if tiny: among the slowest tests (still run by make test and CI).
+pytestmark = pytest.mark.slow
+
 HAS_GR4VY = importlib.util.find_spec("gr4vy") is not None
 
 

@@ -299,15 +299,13 @@ async def test_a_wait_beyond_the_budget_returns_the_error_at_once(
             429, headers={"retry-after": "3600"}, json={"type": "too_many_requests"}
         )
     )
-    started = time.monotonic()
 
     result = await checkouts_get(core, "c1")
 
     assert isinstance(result, Err) and isinstance(result.error, errors.Error429)
     assert result.error.headers["retry-after"] == "3600"
     assert route.call_count == 1
-    assert sleeps == []
-    assert time.monotonic() - started < 1
+    assert sleeps == []  # returned without waiting
 
 
 async def test_total_sleep_stays_within_the_budget(

@@ -1,13 +1,14 @@
-"""End-to-end fixtures: the sandbox served over real HTTP on 127.0.0.1."""
+"""End-to-end fixtures: the session's sandbox (``served``, tests/conftest.py) over real HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from tillpoint import BackoffStrategy, RetryConfig, Tillpoint, TillpointCore
-from tillpoint.sandbox import Sandbox, serve_in_thread
+from tillpoint.sandbox import Sandbox
+from tillpoint.testing import FakeClock
 
 TOKEN = "sk_test_e2e"
 FAST_RETRIES = RetryConfig(
@@ -15,17 +16,16 @@ FAST_RETRIES = RetryConfig(
 )
 
 
-@pytest.fixture(scope="session")
-def served() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = Sandbox()
-    with serve_in_thread(sandbox) as base_url:
-        yield sandbox, base_url
+@pytest.fixture
+def sandbox(served: tuple[Sandbox, str]) -> Sandbox:
+    return served[0]
 
 
 @pytest.fixture
-def sandbox(served: tuple[Sandbox, str]) -> Sandbox:
-    served[0].reset()
-    return served[0]
+def clock(clock: FakeClock, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The fake clock, installed on the served sandbox for this test only."""
+    monkeypatch.setattr(sandbox, "clock", clock)
+    return clock
 
 
 @pytest.fixture

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
 
 from tillpoint import Hooks, Ok, TillpointCore, models
+from tillpoint.testing import FakeClock
 
 MN = models.Address(
     line1="10380 Bren Rd W", city="Minnetonka", postal_code="55343", state="MN", country="US"
 )
-START = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    """The sandbox's clock, moved by the test instead of by waiting."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+START = FakeClock().now
+"""Where every fake clock starts (the ``clock`` fixture's time until a test moves it)."""
 
 
 def seed_002(**changes: object) -> models.CheckoutCreate:

@@ -22,20 +22,13 @@ from tillpoint.funcs import (
     checkouts_list,
     checkouts_update,
 )
-from tillpoint.sandbox import Sandbox
+from tillpoint.testing import FakeClock
 
-from .support import START, FakeClock, counting, create, is_uuid4, seed_002, session_of
+from .support import START, counting, create, is_uuid4, seed_002, session_of
 
 pytestmark = pytest.mark.anyio
 
 UNKNOWN = "0c7d0a49-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-def clock(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(sandbox, "clock", fake)
-    return fake
 
 
 def dr_error(result: object, cls: type[errors.APIError]) -> models.DigitalRiverError:

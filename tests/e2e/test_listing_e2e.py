@@ -14,20 +14,13 @@ import pytest
 
 from tillpoint import Err, Ok, Tillpoint, TillpointCore, errors, models
 from tillpoint.funcs import checkouts_list, checkouts_update
-from tillpoint.sandbox import Sandbox
+from tillpoint.testing import FakeClock
 
-from .support import START, FakeClock, counting, create, seed_002
+from .support import START, counting, create, seed_002
 
 pytestmark = pytest.mark.anyio
 
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def clock(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(sandbox, "clock", fake)
-    return fake
 
 
 async def make_many(core: TillpointCore, clock: FakeClock, count: int) -> list[str]:

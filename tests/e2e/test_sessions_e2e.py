@@ -10,17 +10,11 @@ import pytest
 from tillpoint import Err, Ok, Tillpoint, TillpointCore, errors, models
 from tillpoint.funcs import sessions_create, sessions_delete, sessions_get, sessions_update
 from tillpoint.sandbox import Sandbox
+from tillpoint.testing import FakeClock
 
-from .support import START, FakeClock
+from .support import START
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def clock(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(sandbox, "clock", fake)
-    return fake
 
 
 def full_body() -> models.CheckoutSessionCreate:

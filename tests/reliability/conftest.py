@@ -20,11 +20,6 @@ FAST = RetryConfig(
 """Real backoff with short delays: four attempts take well under a second."""
 
 
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def server() -> Iterator[ScriptedServer]:
     with ScriptedServer() as server:

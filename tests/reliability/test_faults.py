@@ -1,9 +1,10 @@
 """Fault injection over real sockets: every way the network and the server misbehave.
 
 Each test drives tillpoint against the scripted server on 127.0.0.1 and pins down
-the exact result type, how many attempts the server saw, how long it took against
-the budget (generous upper bounds only), that a create kept one ``Idempotency-Key``
-across its attempts, and that the connection pool was left with nothing leaked.
+the exact result type, how many attempts the server saw, how long tillpoint chose to
+wait before a retry (its ``retry_in_s`` log record: a decision, never a stopwatch), that
+a create kept one ``Idempotency-Key`` across its attempts, and that the connection pool
+was left with nothing leaked.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from __future__ import annotations
 import email.utils
 import gzip
 import json
+import logging
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import anyio
@@ -34,23 +34,11 @@ CHECKOUT = {"id": "c1", "currency": "USD", "totalAmount": 10.5}
 BODY = models.CheckoutCreate(
     currency="USD", items=[models.Item(sku_id="sku-1", quantity=1, price=Decimal("10.5"))]
 )
-BUDGET = FAST.backoff.max_elapsed_time / 1000
-SLACK = 2.0
-"""Added to every upper bound on time, so a slow machine never fails a test."""
 
 
-class Stopwatch:
-    elapsed: float = math.inf
-
-
-@contextmanager
-def stopwatch() -> Iterator[Stopwatch]:
-    watch = Stopwatch()
-    started = time.monotonic()
-    try:
-        yield watch
-    finally:
-        watch.elapsed = time.monotonic() - started
+def retry_waits(caplog: pytest.LogCaptureFixture) -> list[float]:
+    """The waits tillpoint scheduled before its retries, from its ``retry_in_s`` records."""
+    return [r.__dict__["retry_in_s"] for r in caplog.records if "retry_in_s" in r.__dict__]
 
 
 def one_key(requests: list[Recorded]) -> str:
@@ -73,13 +61,11 @@ async def test_connection_refused_is_retried_and_returned_as_a_connection_error(
 
     core = make_core(f"http://127.0.0.1:{refused_port()}", hooks=Hooks(before_request=count))
     async with core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Err)
         assert type(got.error) is errors.APIConnectionError
         assert got.response is None
         assert len(attempts) == FAST.max_attempts  # a refused connect surely did nothing
-        assert watch.elapsed < BUDGET + SLACK
         assert_pool_clean(core)
 
         # Even a create without a key retries it: nothing reached the server.
@@ -150,21 +136,17 @@ async def test_a_body_cut_short_is_a_connection_error_and_a_read_retries_it(
 async def test_a_response_slower_than_the_timeout(server: ScriptedServer) -> None:
     server.script(Stall(5))
     async with make_core(server.url, timeout_ms=100) as core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Err)
         assert type(got.error) is errors.APITimeoutError
         assert len(server.requests) == FAST.max_attempts
-        assert 4 * 0.1 <= watch.elapsed < BUDGET + 4 * 0.1 + SLACK
         assert_pool_clean(core)
 
         server.script(Stall(5))
-        with stopwatch() as watch:
-            created = await checkouts_create(core, BODY)
+        created = await checkouts_create(core, BODY)
         assert isinstance(created, Err)
         assert type(created.error) is errors.APITimeoutError
         assert len(server.requests) == 1  # it may have been processed: not repeated
-        assert 0.1 <= watch.elapsed < 0.1 + SLACK
         assert_pool_clean(core)
 
         # A slow server that then answers in time succeeds.
@@ -180,11 +162,9 @@ async def test_a_trickling_response_is_bounded_by_the_timeout(server: ScriptedSe
     server.script(Reply(200, padded, chunked=True, chunk_size=100, trickle=0.1))
     retries = RetryConfig.none()
     async with make_core(server.url, timeout_ms=300, retry_config=retries) as core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Err), got
         assert type(got.error) is errors.APITimeoutError
-        assert 0.3 <= watch.elapsed < 0.3 + SLACK
         assert len(server.requests) == 1
         assert_pool_clean(core)
 
@@ -200,20 +180,24 @@ async def test_a_trickling_response_is_bounded_by_the_timeout(server: ScriptedSe
     ],
 )
 async def test_429_waits_as_long_as_the_server_asks(
-    server: ScriptedServer, headers: dict[str, str], asked: float
+    server: ScriptedServer,
+    headers: dict[str, str],
+    asked: float,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     server.script(Reply(429, {"type": "too_many_requests"}, headers=headers), Reply(200, CHECKOUT))
     async with make_core(server.url) as core:
-        with stopwatch() as watch:
+        with caplog.at_level(logging.INFO, logger="tillpoint"):
             got = await checkouts_get(core, "c1")
         assert isinstance(got, Ok), got
-        first, second = server.requests
-        assert second.at - first.at >= asked - 0.02
-        assert watch.elapsed < asked + SLACK
+        assert len(server.requests) == 2
+        assert retry_waits(caplog) == [asked]
         assert_pool_clean(core)
 
 
-async def test_429_with_retry_after_as_an_http_date(server: ScriptedServer) -> None:
+async def test_429_with_retry_after_as_an_http_date(
+    server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
     # Whole seconds only in an HTTP date: ask for the start of a second at least half
     # a second away (so the wait is real, and never more than 1.5 s).
     now = time.time()
@@ -221,11 +205,12 @@ async def test_429_with_retry_after_as_an_http_date(server: ScriptedServer) -> N
     date = email.utils.formatdate(when, usegmt=True)
     server.script(Reply(429, headers={"Retry-After": date}), Reply(200, CHECKOUT))
     async with make_core(server.url) as core:
-        with stopwatch() as watch:
+        with caplog.at_level(logging.INFO, logger="tillpoint"):
             got = await checkouts_get(core, "c1")
         assert isinstance(got, Ok), got
-        assert server.requests[1].wall >= when - 0.05
-        assert watch.elapsed < 2 + SLACK
+        assert len(server.requests) == 2
+        (wait,) = retry_waits(caplog)
+        assert 0 <= wait <= 1.5  # until the date the server named, not a backoff guess
         assert_pool_clean(core)
 
 
@@ -234,13 +219,11 @@ async def test_429_asking_longer_than_the_budget_is_returned_at_once(
 ) -> None:
     server.script(Reply(429, {"type": "too_many_requests"}, headers={"Retry-After": "3600"}))
     async with make_core(server.url) as core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Err)
         assert type(got.error) is errors.Error429
         assert got.error.headers["retry-after"] == "3600"
         assert len(server.requests) == 1
-        assert watch.elapsed < SLACK
         assert_pool_clean(core)
 
 
@@ -251,13 +234,11 @@ async def test_retries_stop_at_the_time_budget(server: ScriptedServer) -> None:
     )
     server.script(Reply(503))
     async with make_core(server.url, retry_config=budget) as core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Err)
         assert type(got.error) is errors.Error503
         # Delays of 75-100 ms within 350 ms: 4 to 6 attempts, never 50.
         assert 2 <= len(server.requests) <= 6
-        assert watch.elapsed < 0.35 + SLACK
         assert_pool_clean(core)
 
 
@@ -268,11 +249,9 @@ async def test_503_twice_then_success(server: ScriptedServer) -> None:
     unavailable = Reply(503, {"type": "service_unavailable", "errors": [{"code": "x"}]})
     server.script(unavailable, unavailable, Reply(200, CHECKOUT))
     async with make_core(server.url) as core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Ok), got
         assert len(server.requests) == 3
-        assert watch.elapsed < BUDGET + SLACK
         assert_pool_clean(core)
 
         # 503 means "not processed": even a create without the caller's key retries
@@ -364,13 +343,11 @@ async def test_a_body_larger_than_max_response_bytes(
     total = 64 * 1024 * 1024  # far more than the socket buffers: the server would block
     server.script(Endless(total, declared=declared))
     async with make_core(server.url, max_response_bytes=limit) as core:
-        with stopwatch() as watch:
-            got = await checkouts_get(core, "c1")
+        got = await checkouts_get(core, "c1")
         assert isinstance(got, Err), got
         assert type(got.error) is errors.ResponseValidationError
         assert "max_response_bytes" in str(got.error)
         assert len(server.requests) == 1
-        assert watch.elapsed < SLACK
         assert_pool_clean(core)
 
         # The client hung up instead of reading on: the server never got to send it all.

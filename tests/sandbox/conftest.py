@@ -1,4 +1,5 @@
-"""Fixtures for the sandbox tests: a controllable clock, a sandbox, raw httpx clients."""
+"""Fixtures for the sandbox tests: a sandbox on the fake ``clock`` (tests/conftest.py), raw
+httpx clients for each API."""
 
 from __future__ import annotations
 
@@ -6,19 +7,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from sandbox_support import DR_AUTH, GR4VY_AUTH, FakeClock
+from sandbox_support import DR_AUTH, GR4VY_AUTH
 
 from tillpoint.sandbox import Sandbox
-
-
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+from tillpoint.testing import FakeClock
 
 
 @pytest.fixture

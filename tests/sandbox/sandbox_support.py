@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 DR_AUTH = {"Authorization": "Bearer sk_test_sandbox"}
 GR4VY_AUTH = {"Authorization": "Bearer eyJhbGciOiJFUzUxMiJ9.e30.sig"}
-START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 MN_ADDRESS: dict[str, Any] = {

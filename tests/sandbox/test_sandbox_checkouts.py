@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import DR_AUTH, MN_ADDRESS, FakeClock, seed_002_body
+from sandbox_support import DR_AUTH, MN_ADDRESS, seed_002_body
 
 from tillpoint.sandbox import Sandbox
+from tillpoint.testing import FakeClock
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -34,7 +35,7 @@ async def test_create_matches_seed_002(dr: httpx.AsyncClient, clock: FakeClock) 
     assert UUID.match(response.headers["x-dr-requestid"])
     checkout = response.json()
     assert UUID.match(checkout["id"])
-    assert checkout["createdTime"] == checkout["updatedTime"] == "2024-05-01T12:00:00Z"
+    assert checkout["createdTime"] == checkout["updatedTime"] == "2030-01-01T12:00:00Z"
     assert checkout["customerId"] == "529861350336"
     assert checkout["currency"] == "USD"
     assert checkout["email"] == "anyemail@digitalriver.com"
@@ -144,8 +145,8 @@ async def test_get_update_delete(dr: httpx.AsyncClient, clock: FakeClock) -> Non
     )
     assert response.status_code == 200, response.text
     updated = response.json()
-    assert updated["createdTime"] == "2024-05-01T12:00:00Z"
-    assert updated["updatedTime"] == "2024-05-01T12:01:30Z"
+    assert updated["createdTime"] == "2030-01-01T12:00:00Z"
+    assert updated["updatedTime"] == "2030-01-01T12:01:30Z"
     assert updated["email"] == "new@example.com"
     assert updated["items"][0]["id"] == item_id
     assert updated["items"][0]["metadata"] == {"gift": True}

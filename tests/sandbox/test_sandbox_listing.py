@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import FakeClock
+
+from tillpoint.testing import FakeClock
 
 BASE_ITEM = {"skuId": "s", "price": 10}
 
@@ -185,26 +186,26 @@ async def test_subscription_id_matches_any_item(dr: httpx.AsyncClient, clock: Fa
 @pytest.mark.anyio
 async def test_created_and_updated_time_ranges(dr: httpx.AsyncClient, clock: FakeClock) -> None:
     ids = await make(dr, clock, 4)  # 12:00:00 .. 12:00:03
-    assert (await listed(dr, {"createdTime[gt]": "2024-05-01T12:00:01Z"}))[0] == [ids[3], ids[2]]
-    assert (await listed(dr, {"createdTime[gte]": "2024-05-01T12:00:01Z"}))[0] == ids[:0:-1]
-    assert (await listed(dr, {"createdTime[lt]": "2024-05-01T12:00:01Z"}))[0] == [ids[0]]
-    assert (await listed(dr, {"createdTime[lte]": "2024-05-01T12:00:01+00:00"}))[0] == [
+    assert (await listed(dr, {"createdTime[gt]": "2030-01-01T12:00:01Z"}))[0] == [ids[3], ids[2]]
+    assert (await listed(dr, {"createdTime[gte]": "2030-01-01T12:00:01Z"}))[0] == ids[:0:-1]
+    assert (await listed(dr, {"createdTime[lt]": "2030-01-01T12:00:01Z"}))[0] == [ids[0]]
+    assert (await listed(dr, {"createdTime[lte]": "2030-01-01T12:00:01+00:00"}))[0] == [
         ids[1],
         ids[0],
     ]
-    assert (await listed(dr, {"createdTime[eq]": "2024-05-01T12:00:02Z"}))[0] == [ids[2]]
-    assert (await listed(dr, {"createdTime": "2024-05-01T12:00:02Z"}))[0] == [ids[2]]
+    assert (await listed(dr, {"createdTime[eq]": "2030-01-01T12:00:02Z"}))[0] == [ids[2]]
+    assert (await listed(dr, {"createdTime": "2030-01-01T12:00:02Z"}))[0] == [ids[2]]
     assert (
         await listed(
             dr,
-            {"createdTime[gt]": "2024-05-01T12:00:00Z", "createdTime[lt]": "2024-05-01T12:00:03Z"},
+            {"createdTime[gt]": "2030-01-01T12:00:00Z", "createdTime[lt]": "2030-01-01T12:00:03Z"},
         )
     )[0] == [ids[2], ids[1]]
 
     clock.advance(100)  # 12:01:44
     await dr.post(f"/checkouts/{ids[0]}", json={"email": "x@example.com"})
-    assert (await listed(dr, {"updatedTime[gt]": "2024-05-01T12:01:00Z"}))[0] == [ids[0]]
-    assert (await listed(dr, {"updatedTime[lte]": "2024-05-01T12:01:00Z"}))[0] == ids[:0:-1]
+    assert (await listed(dr, {"updatedTime[gt]": "2030-01-01T12:01:00Z"}))[0] == [ids[0]]
+    assert (await listed(dr, {"updatedTime[lte]": "2030-01-01T12:01:00Z"}))[0] == ids[:0:-1]
 
 
 @pytest.mark.anyio
@@ -225,7 +226,7 @@ async def test_total_amount_range(dr: httpx.AsyncClient, clock: FakeClock) -> No
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("createdTime[between]", "2024-05-01T12:00:00Z"),
+        ("createdTime[between]", "2030-01-01T12:00:00Z"),
         ("createdTime[gt]", "yesterday"),
         ("updatedTime[lt]", "2024-13-01T00:00:00Z"),
         ("totalAmount[gte]", "lots"),

@@ -305,7 +305,7 @@ async def test_sandbox_source_creation(dr: httpx.AsyncClient) -> None:
         "expirationMonth",
         "expirationYear",
     }
-    assert card["createdTime"] == "2024-05-01T12:00:00Z"
+    assert card["createdTime"] == "2030-01-01T12:00:00Z"
     custom = await new_source(
         dr, id="src_custom", type="payPal", state="pending_redirect", flow="redirect"
     )

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_support import GR4VY_AUTH, FakeClock
+from sandbox_support import GR4VY_AUTH
 
 from tillpoint.sandbox import Sandbox
+from tillpoint.testing import FakeClock
 
 NOT_FOUND = {
     "type": "error",
@@ -69,7 +70,7 @@ async def test_create_without_body(gr: httpx.AsyncClient) -> None:
     assert set(session) == {*ECHOED_NULLS, "type", "id", "expires_at", "payment_method"}
     assert session["type"] == "checkout-session"
     assert uuid.UUID(session["id"]).version == 4
-    assert session["expires_at"] == "2024-05-01T13:00:00.000+00:00"
+    assert session["expires_at"] == "2030-01-01T13:00:00.000+00:00"
     assert all(session[key] is None for key in (*ECHOED_NULLS, "payment_method"))
     assert "x-dr-requestid" not in response.headers
 
@@ -102,7 +103,7 @@ async def test_create_with_a_body_normalises_and_echoes(gr: httpx.AsyncClient) -
     response = await gr.post("/checkout/sessions", json=body)
     assert response.status_code == 201, response.text
     session = response.json()
-    assert session["expires_at"] == "2024-05-01T14:00:00.000+00:00"
+    assert session["expires_at"] == "2030-01-01T14:00:00.000+00:00"
     assert session["cart_items"] == [FULL_CART_ITEM]
     assert session["metadata"] == body["metadata"]
     assert session["buyer"]["billing_details"]["address"]["state_code"] == "US-CA"
@@ -140,8 +141,8 @@ async def test_get_put_delete(gr: httpx.AsyncClient, clock: FakeClock) -> None:
     assert replaced["expires_at"] == created["expires_at"]
     # PUT with expires_in resets the expiry from "now".
     response = await gr.put(path, json={"expires_in": 3600})
-    assert response.json()["expires_at"] == "2024-05-01T13:10:00.000+00:00"
-    assert (await gr.get(path)).json()["expires_at"] == "2024-05-01T13:10:00.000+00:00"
+    assert response.json()["expires_at"] == "2030-01-01T13:10:00.000+00:00"
+    assert (await gr.get(path)).json()["expires_at"] == "2030-01-01T13:10:00.000+00:00"
 
     response = await gr.delete(path)
     assert response.status_code == 204
@@ -529,5 +530,5 @@ async def test_float_expires_in_like_the_gr4vy_sdk_sends(gr: httpx.AsyncClient) 
     created = (
         await gr.post("/checkout/sessions", json={"metadata": None, "expires_in": 5400.0})
     ).json()
-    assert created["expires_at"] == "2024-05-01T13:30:00.000+00:00"
+    assert created["expires_at"] == "2030-01-01T13:30:00.000+00:00"
     assert created["metadata"] is None
