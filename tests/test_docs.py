@@ -284,3 +284,47 @@ def test_the_pytest_plugin_example_runs_as_a_users_test_module(
     assert not {"failed", "errors", "skipped"} & outcomes.keys(), result.stdout.str()
     for name in ("test_start_checkout_totals_the_cart", "test_start_checkout_survives_a_500"):
         result.stdout.fnmatch_lines([f"*{name}*PASSED*"])
+
+
+# --- the API reference: Sphinx roles become links -------------------------------------
+
+ROLE_PATTERN = re.compile(r":(?:class|func|meth|attr|data|exc|mod|obj):`")
+
+
+def _loaded_with_the_docs_extension() -> Any:
+    griffe = pytest.importorskip("griffe")  # the docs dependency group
+    extension = griffe.load_extensions(f"{DOCS / '_hooks' / 'sphinx_roles.py'}:SphinxRoles")
+    return griffe.load("tillpoint", search_paths=[ROOT / "src"], extensions=extension)
+
+
+def _docstrings(obj: Any) -> Iterator[tuple[str, str]]:
+    if obj.docstring is not None:
+        yield obj.path, obj.docstring.value
+    for member in obj.members.values():
+        if not member.is_alias:
+            yield from _docstrings(member)
+
+
+def test_the_reference_shows_no_sphinx_role_and_no_rest_literal_marker() -> None:
+    source = (ROOT / "src" / "tillpoint").rglob("*.py")
+    assert any(ROLE_PATTERN.search(path.read_text(encoding="utf-8")) for path in source)
+    docstrings = dict(_docstrings(_loaded_with_the_docs_extension()))
+    assert len(docstrings) > 100
+    leftovers = {path: text for path, text in docstrings.items() if ROLE_PATTERN.search(text)}
+    assert leftovers == {}
+    markers = [path for path, text in docstrings.items() if re.search(r"::\s*$", text, re.M)]
+    assert markers == []
+
+
+def test_roles_resolve_where_the_docstring_is() -> None:
+    docstrings = dict(_docstrings(_loaded_with_the_docs_extension()))
+    fake_clock = docstrings["tillpoint.testing.FakeClock"]
+    # A method of the class itself, and a class imported into the module.
+    assert '<autoref identifier="tillpoint.testing.FakeClock.advance" optional>`advance`' in (
+        fake_clock
+    )
+    assert 'identifier="tillpoint.sandbox.Sandbox" optional>`Sandbox`' in fake_clock
+    # ``~`` shows the last part only; an inherited method resolves on the subclass.
+    sandbox = docstrings["tillpoint.sandbox._sandbox.Sandbox"]
+    assert 'identifier="tillpoint.sandbox._payments.SEED_SOURCES"' in sandbox
+    assert 'identifier="tillpoint.sandbox._sandbox.Sandbox.reset" optional>`reset`' in sandbox

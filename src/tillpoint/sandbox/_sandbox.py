@@ -57,12 +57,12 @@ class Sandbox(SandboxState):
     ``{"type": "customerCredit", "amount": 5}``; ``reusable`` defaults to
     ``false``, ``state`` to ``chargeable``).
 
-    Fault injection (details in :mod:`tillpoint.sandbox._faults`): arm rules
-    with ``POST /sandbox/faults`` / :attr:`faults` (``{"match": {"method":
+    Fault injection (every key is in the sandbox guide): arm rules with ``POST
+    /sandbox/faults`` or ``sandbox.faults.add(...)`` (``{"match": {"method":
     "POST", "path": "/checkouts"}, "status": 503, "retry_after": "1",
-    "count": 2}``; also ``delay_ms``, ``retry_after_ms``, ``drop_connection``
-    and a verbatim ``body``), or send the header ``x-sandbox-fault:
-    status=503;retry_after=1`` on a single request.
+    "count": 2}``; also ``delay_ms``, ``retry_after_ms``, ``drop_connection``,
+    ``drop_after_commit`` and a verbatim ``body``), or send the header
+    ``x-sandbox-fault: status=503;retry_after=1`` on a single request.
     """
 
     base_url = "http://sandbox.tillpoint.test"

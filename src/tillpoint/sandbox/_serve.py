@@ -56,6 +56,12 @@ def serve_in_thread(
     startup_timeout: float = 10.0,
     keep_alive_timeout: int = KEEP_ALIVE_TIMEOUT,
 ) -> Iterator[str]:
+    """Serve ``sandbox`` on ``127.0.0.1`` (a free port) for the block; yields its base URL.
+
+    ``keep_alive_timeout`` is how long an idle connection stays open, and what every
+    response advertises as ``Keep-Alive: timeout=N``. Raises ``TimeoutError`` when the
+    server has not started within ``startup_timeout`` seconds.
+    """
     import uvicorn
 
     config = uvicorn.Config(
