@@ -36,7 +36,7 @@ import attrs
 import pytest
 
 from tillpoint import Tillpoint, TillpointCore
-from tillpoint.sandbox import Sandbox, serve_in_thread
+from tillpoint.sandbox import Sandbox
 
 pytest_plugins = ["pytester"]
 
@@ -110,17 +110,10 @@ SKIPPED = [b for b in PYTHON_BLOCKS if b.skip_reason is not None]
 PAGES_WITH_CODE = sorted({b.page for b in RUN})
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[Sandbox, str]]:
-    sandbox = Sandbox()
-    with serve_in_thread(sandbox) as base_url:
-        yield sandbox, base_url
-
-
 @pytest.fixture
 def docs_env(served: tuple[Sandbox, str], monkeypatch: pytest.MonkeyPatch) -> str:
-    sandbox, base_url = served
-    sandbox.reset()
+    """The session's served sandbox (tests/conftest.py, emptied) as the environment's API."""
+    _, base_url = served
     monkeypatch.setenv("TILLPOINT_SERVER_URL", base_url)
     monkeypatch.setenv("TILLPOINT_BEARER_AUTH", TOKEN)
     monkeypatch.delenv("TILLPOINT_MERCHANT_ACCOUNT_ID", raising=False)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ._checkout_model import address_country
 from ._dr_schema import (
+    ADDRESS,
     Anything,
     Array,
     Boolean,
@@ -119,24 +120,13 @@ class DiscountSpec(Node):
         return result
 
 
-_ADDRESS = Object(
-    {
-        "line1": Text(),
-        "line2": Text(),
-        "city": Text(),
-        "postalCode": Text(),
-        "state": Text(),
-        "country": Text(),
-    },
-    required=("country",),
-)
 _ADDITIONAL = Object({"neighborhood": Text(), "division": Text(), "phoneticName": Text()})
 _ADDITIONAL_BILLING = Object(
     {**_ADDITIONAL.fields, "title": Choice("M", "Mme", "Mlle")},
 )
 _SHIP_TO = Object(
     {
-        "address": _ADDRESS,
+        "address": ADDRESS,
         "name": Text(),
         "phone": Text(),
         "email": Text(),
@@ -147,7 +137,7 @@ _SHIP_TO = Object(
 _BILL_TO = Object(
     {**_SHIP_TO.fields, "additionalAddressInfo": _ADDITIONAL_BILLING}, required=("address",)
 )
-_SHIP_FROM = Object({"address": _ADDRESS, "additionalAddressInfo": _ADDITIONAL})
+_SHIP_FROM = Object({"address": ADDRESS, "additionalAddressInfo": _ADDITIONAL})
 _PURCHASE_LOCATION = Object(
     {"country": Text(), "state": Text(), "postalCode": Text()}, required=("country",)
 )

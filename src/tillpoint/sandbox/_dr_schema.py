@@ -25,6 +25,7 @@ from typing import Any
 from ._errors import ApiError, dr_bad_request
 
 __all__ = [
+    "ADDRESS",
     "Anything",
     "Array",
     "Boolean",
@@ -223,3 +224,17 @@ class Metadata(Node):
                     join(path, key),
                 )
         return dict(value)
+
+
+ADDRESS = Object(
+    {
+        "line1": Text(),
+        "line2": Text(),
+        "city": Text(),
+        "postalCode": Text(),
+        "state": Text(),
+        "country": Text(),
+    },
+    required=("country",),
+)
+"""Digital River's ``Address``, shared by checkouts and sources."""

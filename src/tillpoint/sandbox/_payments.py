@@ -40,6 +40,7 @@ from typing import Any
 
 from ._clock import Clock, format_dr
 from ._dr_schema import (
+    ADDRESS,
     Boolean,
     Choice,
     IdLike,
@@ -166,17 +167,7 @@ _SOURCE_SPEC = Object(
                 "email": Text(),
                 "organization": Text(),
                 "upstreamId": Text(),
-                "address": Object(
-                    {
-                        "line1": Text(),
-                        "line2": Text(),
-                        "city": Text(),
-                        "postalCode": Text(),
-                        "state": Text(),
-                        "country": Text(),
-                    },
-                    required=("country",),
-                ),
+                "address": ADDRESS,
                 "additionalAddressInfo": Object(
                     {"neighborhood": Text(), "division": Text(), "phoneticName": Text()}
                 ),
