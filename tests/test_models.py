@@ -49,6 +49,7 @@ from tillpoint.models import (
     Fees,
     ImporterTax,
     InvoiceAttributes,
+    CheckoutItem,
     Item,
     ItemUpdate,
     Model,
@@ -189,7 +190,7 @@ def test_seed002_checkout_addresses_and_entity(seed_checkout: Checkout) -> None:
 def test_seed002_checkout_items(seed_checkout: Checkout) -> None:
     assert isinstance(seed_checkout.items, list)
     (item,) = seed_checkout.items
-    assert isinstance(item, Item)
+    assert isinstance(item, CheckoutItem)
     assert item.id == "c9f8d629-e01d-4c89-8c0a-0a0715a07d52"
     assert item.sku_id == "6b04ac06-0858-456c-90aa-235772dea9e2"
     assert item.amount == Decimal("20.0")
@@ -444,7 +445,7 @@ def test_seed002_create_request() -> None:
     body = structure(data, CheckoutCreate)
     assert dict(extra_fields_by_path(body)) == {}
     assert body.tax_inclusive is False
-    assert isinstance(body.shipping_choice, ShippingChoice)
+    assert isinstance(body.shipping_choice, checkout_models.ShippingChoiceRequest)
     assert body.shipping_choice.amount == Decimal(5)
     assert isinstance(body.items, list)
     assert body.items[0].price == Decimal(10)
@@ -653,7 +654,7 @@ def test_unset_fields_never_appear_nested() -> None:
     out = unstructure(
         Checkout(
             ship_to=ShipTo(address=Address(country="US")),
-            items=[Item(tax=Tax()), Item(id="x")],
+            items=[CheckoutItem(tax=Tax()), CheckoutItem(id="x")],
             payment=Payment(session=PaymentSession(state="requires_source")),
         )
     )
@@ -793,8 +794,11 @@ def test_more_precision_than_a_double_is_refused(value: Decimal) -> None:
     "value", [Decimal("NaN"), Decimal("-NaN"), Decimal("Infinity"), Decimal("-Infinity")]
 )
 def test_non_finite_decimals_are_refused(value: Decimal) -> None:
+    # A request refuses them when it is built; any other model, when it is encoded.
+    with pytest.raises(ValueError, match=r"Item\.price: .* is not a finite amount"):
+        Item(price=value)
     with pytest.raises(ValueError, match="cannot be sent exactly"):
-        dumps(unstructure(Item(price=value)))
+        dumps(unstructure(CheckoutItem(amount=value)))
 
 
 def test_non_finite_floats_are_refused() -> None:

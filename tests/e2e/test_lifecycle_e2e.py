@@ -106,8 +106,6 @@ def line(**fields: Any) -> models.Item:
          "invalid_parameter", "items[0].quantity"),
         (models.CheckoutCreate(currency="USD", items=[line(quantity=-3)]),
          "invalid_parameter", "items[0].quantity"),
-        (models.CheckoutCreate(currency="USD", items=[line(quantity=2.5)]),
-         "invalid_parameter", "items[0].quantity"),
         (models.CheckoutCreate(currency="USD", items=[line(), line(quantity=0)]),
          "invalid_parameter", "items[1].quantity"),
         (models.CheckoutCreate(currency="USD", items=[models.Item(price=Decimal(1))]),

@@ -33,6 +33,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ChargeType",
         "Checkout",
         "CheckoutCreate",
+        "CheckoutItem",
         "CheckoutList",
         "CheckoutUpdate",
         "CreditCard",
@@ -62,6 +63,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ShipFrom",
         "ShipTo",
         "ShippingChoice",
+        "ShippingChoiceRequest",
         "Source",
         "SourceFlow",
         "SourceState",
@@ -69,6 +71,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "SubscriptionInfo",
         "Tax",
         "TaxIdentifier",
+        "TaxIdentifierRequest",
         "TaxIdentifierStateTransitions",
     ),
     "sessions": (

@@ -9,11 +9,21 @@ written back out on re-serialisation, so nothing a newer API adds is lost.
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar, Final, Literal
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, Final, Literal, cast
 
 import attrs
 
-__all__ = ["UNSET", "DigitalRiverModel", "Gr4vyModel", "Model", "Unset"]
+__all__ = [
+    "UNSET",
+    "DigitalRiverModel",
+    "Gr4vyModel",
+    "Model",
+    "Unset",
+    "as_decimal",
+    "int_to_decimal",
+]
 
 
 class _UnsetType(enum.Enum):
@@ -72,3 +82,56 @@ class Gr4vyModel(Model):
     """A Gr4vy object: snake_case in Python and on the wire."""
 
     wire_case: ClassVar[Literal["camel", "snake"]] = "snake"
+
+
+# --- decimal fields in requests ---------------------------------------------------
+
+
+def int_to_decimal(value: Decimal | int | Unset | None) -> Decimal | Unset | None:
+    """Converter of a request's decimal fields: an ``int`` becomes the same ``Decimal``.
+
+    Its signature is what mypy shows for the field, so ``price=10`` type-checks and
+    ``price=0.1`` does not. Any other type is left as it came, for the request check
+    (``as_decimal``), which knows the field's name, to refuse.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return cast("Decimal | Unset | None", value)
+
+
+def as_decimal(value: object, where: str) -> Decimal:
+    """The exact ``Decimal`` a request field holds, or a refusal naming ``where``.
+
+    A float is refused rather than converted: ``0.1 + 0.2`` is 0.30000000000000004,
+    and which nearby decimal was meant only the caller knows. A numeric string is
+    refused too (one rule: a decimal field holds a ``Decimal``), with the fix spelled out.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{where}: {value} is not a finite amount")
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{where}: {value} is not a finite amount")
+        raise TypeError(
+            f"{where}: {value!r} is a float, which cannot hold a decimal amount exactly; "
+            f'pass a Decimal made from a string: Decimal("{_nearest_cents(value)}")'
+        )
+    if isinstance(value, str):
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            raise TypeError(
+                f'{where}: {value!r} is a string; pass a Decimal: Decimal("{value.strip()}")'
+            )
+    raise TypeError(f"{where}: expected a Decimal (or an int), got {type(value).__name__}")
+
+
+def _nearest_cents(value: float) -> str:
+    """What a float most likely meant: to the cent when that is within rounding noise."""
+    cents = f"{value:.2f}"
+    return cents if abs(float(cents) - value) < 1e-9 else repr(value)

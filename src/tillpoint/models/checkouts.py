@@ -4,6 +4,15 @@ Money is ``Decimal`` in major units (``Decimal("26.89")``). Every field is
 optional, ``UNSET`` until set, so a body sends exactly what you set. Enum-typed
 fields are *open*: the documented values are listed in their types, and any other
 string the server sends is kept as it is.
+
+Requests have their own models where the API has its own request schemas: a line
+item to create is an ``Item`` (``SkuRequestItem``), the checkout returns
+``CheckoutItem`` s (``SkuItem``); likewise ``ItemUpdate`` (``SkuUpdateRequestItem``),
+``ShippingChoiceRequest`` (``ShippingRequest``) and ``TaxIdentifierRequest``
+(``CheckoutTaxIdentifierRequest``). ``X.from_response(part)`` (or putting the
+response's part where the request's goes) keeps only what a request may carry.
+Request models check what they are given when they are built; see
+``docs/concepts.md`` ("Request models").
 """
 
 from __future__ import annotations
@@ -14,7 +23,8 @@ from typing import Any, Literal, Union
 
 import attrs
 
-from ._base import UNSET, DigitalRiverModel, Unset
+from ._base import UNSET, DigitalRiverModel, Unset, int_to_decimal
+from ._request import RequestModel
 
 __all__ = [
     "AdditionalAddressInfo",
@@ -26,6 +36,7 @@ __all__ = [
     "ChargeType",
     "Checkout",
     "CheckoutCreate",
+    "CheckoutItem",
     "CheckoutList",
     "CheckoutUpdate",
     "CreditCard",
@@ -55,6 +66,7 @@ __all__ = [
     "ShipFrom",
     "ShipTo",
     "ShippingChoice",
+    "ShippingChoiceRequest",
     "Source",
     "SourceFlow",
     "SourceState",
@@ -62,6 +74,7 @@ __all__ = [
     "SubscriptionInfo",
     "Tax",
     "TaxIdentifier",
+    "TaxIdentifierRequest",
     "TaxIdentifierStateTransitions",
 ]
 
@@ -275,7 +288,9 @@ class BillingOptimization(DigitalRiverModel):
 
     subscription_id: str | Unset | None = UNSET
     segment_id: str | Unset | None = UNSET
-    renewal_attempt_number: Decimal | Unset | None = UNSET
+    renewal_attempt_number: Decimal | Unset | None = attrs.field(
+        default=UNSET, converter=int_to_decimal
+    )
     tracking_id: str | Unset | None = UNSET
 
 
@@ -286,8 +301,8 @@ class BillingOptimization(DigitalRiverModel):
 class Discount(DigitalRiverModel):
     """An order or shipping discount: ``percent_off`` (0.01–100) or ``amount_off``."""
 
-    amount_off: Decimal | Unset | None = UNSET
-    percent_off: Decimal | Unset | None = UNSET
+    amount_off: Decimal | Unset | None = attrs.field(default=UNSET, converter=int_to_decimal)
+    percent_off: Decimal | Unset | None = attrs.field(default=UNSET, converter=int_to_decimal)
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
@@ -299,11 +314,26 @@ class ItemDiscount(Discount):
 
 @attrs.define(kw_only=True, repr=False, eq=False)
 class ShippingChoice(DigitalRiverModel):
-    """The chosen shipping: ``amount`` is required for physical goods."""
+    """The chosen shipping, as a checkout returns it (with its ``tax_amount``)."""
 
     id: str | Unset | None = UNSET
     amount: Decimal | Unset | None = UNSET
     tax_amount: Decimal | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+    service_level: str | Unset | None = UNSET
+    shipping_terms: ShippingTerms | Unset | None = UNSET
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class ShippingChoiceRequest(DigitalRiverModel, RequestModel[ShippingChoice]):
+    """The shipping to choose (the ``ShippingRequest`` schema): ``amount`` is required
+    for physical goods. ``id`` is yours, passed through (api-contract §3.2).
+
+    ``ShippingChoiceRequest.from_response(checkout.shipping_choice)`` drops the
+    server's ``tax_amount``."""
+
+    id: str | Unset | None = UNSET
+    amount: Decimal | Unset | None = attrs.field(default=UNSET, converter=int_to_decimal)
     description: str | Unset | None = UNSET
     service_level: str | Unset | None = UNSET
     shipping_terms: ShippingTerms | Unset | None = UNSET
@@ -372,7 +402,7 @@ class ProductDetails(DigitalRiverModel):
     url: str | Unset | None = UNSET
     country_of_origin: str | Unset | None = UNSET
     image: str | Unset | None = UNSET
-    weight: Decimal | Unset | None = UNSET
+    weight: Decimal | Unset | None = attrs.field(default=UNSET, converter=int_to_decimal)
     weight_unit: WeightUnit | Unset | None = UNSET
     part_number: str | Unset | None = UNSET
 
@@ -392,10 +422,10 @@ class SubscriptionInfo(DigitalRiverModel):
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
-class Item(DigitalRiverModel):
-    """A line item: in a create, give ``sku_id`` or ``product_details``, and ``price``
-    (unit price) or ``aggregate_price`` (line total); the response adds ``id``,
-    ``amount``, ``tax`` and the rest."""
+class CheckoutItem(DigitalRiverModel):
+    """A line item as a checkout returns it (the ``SkuItem`` schema): with its ``id``,
+    ``amount``, ``tax`` and the rest. To send it again, see ``Item.from_response``
+    and ``ItemUpdate.from_response``."""
 
     id: str | Unset | None = UNSET
     sku_id: str | Unset | None = UNSET
@@ -417,13 +447,43 @@ class Item(DigitalRiverModel):
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
-class ItemUpdate(DigitalRiverModel):
-    """A change to an existing line item: only these fields may change."""
+class Item(DigitalRiverModel, RequestModel[CheckoutItem]):
+    """A line item to create (the ``SkuRequestItem`` schema): give ``sku_id`` or
+    ``product_details``, and ``price`` (unit price) or ``aggregate_price`` (line total).
+
+    ``Item.from_response(checkout_item)`` copies a returned line (a ``CheckoutItem``)
+    without its ``id``, ``amount``, ``tax``, ``fees``, ``duties``, ``importer_tax``,
+    ``shipping`` and ``seller_tax_identifier``. A returned line carries no price: pass
+    it on top, ``Item.from_response(line, price=Decimal("9.99"))``."""
+
+    sku_id: str | Unset | None = UNSET
+    product_details: ProductDetails | Unset | None = UNSET
+    subscription_info: SubscriptionInfo | Unset | None = UNSET
+    price: Decimal | Unset | None = attrs.field(default=UNSET, converter=int_to_decimal)
+    aggregate_price: Decimal | Unset | None = attrs.field(default=UNSET, converter=int_to_decimal)
+    quantity: int | Unset | None = UNSET
+    discount: ItemDiscount | Unset | None = UNSET
+    ship_from: ShipFrom | Unset | None = UNSET
+    metadata: Metadata | Unset | None = UNSET
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class ItemUpdate(DigitalRiverModel, RequestModel[CheckoutItem]):
+    """A change to an existing line item (the ``SkuUpdateRequestItem`` schema): only
+    these fields may change. ``ItemUpdate.from_response(checkout_item)`` keeps them."""
 
     id: str
     subscription_info: SubscriptionInfo | Unset | None = UNSET
     ship_from: ShipFrom | Unset | None = UNSET
     metadata: Metadata | Unset | None = UNSET
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class TaxIdentifierRequest(DigitalRiverModel, RequestModel[TaxIdentifier]):
+    """A tax identifier to apply, by ``id`` (the ``CheckoutTaxIdentifierRequest`` schema);
+    ``TaxIdentifierRequest.from_response(identifier)`` keeps just that."""
+
+    id: str | Unset | None = UNSET
 
 
 # --- payment ----------------------------------------------------------------------
@@ -548,69 +608,6 @@ class Payment(DigitalRiverModel):
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
-class CheckoutCreate(DigitalRiverModel):
-    """The body of ``checkouts_create``: ``currency`` and ``items`` are required."""
-
-    currency: str | Unset = UNSET
-    items: list[Item] | Unset = UNSET
-    customer_id: str | Unset | None = UNSET
-    source_id: str | Unset | None = UNSET
-    email: str | Unset | None = UNSET
-    locale: str | Unset | None = UNSET
-    language: Language | Unset | None = UNSET
-    invoice_attribute_id: str | Unset | None = UNSET
-    application_id: str | Unset | None = UNSET
-    browser_ip: str | Unset | None = UNSET
-    tax_identifiers: list[TaxIdentifier] | Unset | None = UNSET
-    ship_from: ShipFrom | Unset | None = UNSET
-    ship_to: ShipTo | Unset | None = UNSET
-    bill_to: BillTo | Unset | None = UNSET
-    organization: Organization | Unset | None = UNSET
-    shipping_choice: ShippingChoice | Unset | None = UNSET
-    discount: Discount | Unset | None = UNSET
-    shipping_discount: Discount | Unset | None = UNSET
-    tax_inclusive: bool | Unset | None = UNSET
-    charge_type: ChargeType | Unset | None = UNSET
-    customer_type: CustomerType | Unset | None = UNSET
-    metadata: Metadata | Unset | None = UNSET
-    purchase_location: PurchaseLocation | Unset | None = UNSET
-    upstream_id: str | Unset | None = UNSET
-    disclosures: Disclosures | Unset | None = UNSET
-    billing_optimization: BillingOptimization | Unset | None = UNSET
-
-
-@attrs.define(kw_only=True, repr=False, eq=False)
-class CheckoutUpdate(DigitalRiverModel):
-    """The body of ``checkouts_update``. Items cannot be added, nor their price or
-    quantity changed; ``discount`` and ``tax_inclusive`` are create-only."""
-
-    customer_id: str | Unset | None = UNSET
-    source_id: str | Unset | None = UNSET
-    currency: str | Unset | None = UNSET
-    email: str | Unset | None = UNSET
-    locale: str | Unset | None = UNSET
-    language: Language | Unset | None = UNSET
-    invoice_attribute_id: str | Unset | None = UNSET
-    browser_ip: str | Unset | None = UNSET
-    application_id: str | Unset | None = UNSET
-    tax_identifiers: list[TaxIdentifier] | Unset | None = UNSET
-    ship_from: ShipFrom | Unset | None = UNSET
-    ship_to: ShipTo | Unset | None = UNSET
-    bill_to: BillTo | Unset | None = UNSET
-    organization: Organization | Unset | None = UNSET
-    shipping_discount: Discount | Unset | None = UNSET
-    charge_type: ChargeType | Unset | None = UNSET
-    customer_type: CustomerType | Unset | None = UNSET
-    purchase_location: PurchaseLocation | Unset | None = UNSET
-    shipping_choice: ShippingChoice | Unset | None = UNSET
-    # The spec says one object; the API and its guides take a list (api-contract §1.8).
-    items: list[ItemUpdate] | Unset | None = UNSET
-    upstream_id: str | Unset | None = UNSET
-    metadata: Metadata | Unset | None = UNSET
-    billing_optimization: BillingOptimization | Unset | None = UNSET
-
-
-@attrs.define(kw_only=True, repr=False, eq=False)
 class Checkout(DigitalRiverModel):
     """A checkout, as create, get, update and list return it."""
 
@@ -646,13 +643,82 @@ class Checkout(DigitalRiverModel):
     charge_type: ChargeType | Unset | None = UNSET
     customer_type: CustomerType | Unset | None = UNSET
     selling_entity: SellingEntity | Unset | None = UNSET
-    items: list[Item] | Unset | None = UNSET
+    items: list[CheckoutItem] | Unset | None = UNSET
     shipping_choice: ShippingChoice | Unset | None = UNSET
     payment: Payment | Unset | None = UNSET
     disclosures: Disclosures | Unset | None = UNSET
     live_mode: bool | Unset | None = UNSET
     metadata: Metadata | Unset | None = UNSET
     upstream_id: str | Unset | None = UNSET
+    billing_optimization: BillingOptimization | Unset | None = UNSET
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class CheckoutCreate(DigitalRiverModel, RequestModel[Checkout]):
+    """The body of ``checkouts_create``: ``currency`` and ``items`` are required.
+
+    Parts of a checkout you fetched may be put straight in (``items=checkout.items``):
+    each keeps only what a request may carry, as ``Item.from_response`` does (mypy
+    still asks for the request types). ``CheckoutCreate.from_response(checkout)``
+    copies a whole checkout the same way."""
+
+    currency: str | Unset = UNSET
+    items: list[Item] | Unset = UNSET
+    customer_id: str | Unset | None = UNSET
+    source_id: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    locale: str | Unset | None = UNSET
+    language: Language | Unset | None = UNSET
+    invoice_attribute_id: str | Unset | None = UNSET
+    application_id: str | Unset | None = UNSET
+    browser_ip: str | Unset | None = UNSET
+    tax_identifiers: list[TaxIdentifierRequest] | Unset | None = UNSET
+    ship_from: ShipFrom | Unset | None = UNSET
+    ship_to: ShipTo | Unset | None = UNSET
+    bill_to: BillTo | Unset | None = UNSET
+    organization: Organization | Unset | None = UNSET
+    shipping_choice: ShippingChoiceRequest | Unset | None = UNSET
+    discount: Discount | Unset | None = UNSET
+    shipping_discount: Discount | Unset | None = UNSET
+    tax_inclusive: bool | Unset | None = UNSET
+    charge_type: ChargeType | Unset | None = UNSET
+    customer_type: CustomerType | Unset | None = UNSET
+    metadata: Metadata | Unset | None = UNSET
+    purchase_location: PurchaseLocation | Unset | None = UNSET
+    upstream_id: str | Unset | None = UNSET
+    disclosures: Disclosures | Unset | None = UNSET
+    billing_optimization: BillingOptimization | Unset | None = UNSET
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class CheckoutUpdate(DigitalRiverModel, RequestModel[Checkout]):
+    """The body of ``checkouts_update``. Items cannot be added, nor their price or
+    quantity changed; ``discount`` and ``tax_inclusive`` are create-only. Parts of a
+    fetched checkout may be put in as they are, as in ``CheckoutCreate``."""
+
+    customer_id: str | Unset | None = UNSET
+    source_id: str | Unset | None = UNSET
+    currency: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    locale: str | Unset | None = UNSET
+    language: Language | Unset | None = UNSET
+    invoice_attribute_id: str | Unset | None = UNSET
+    browser_ip: str | Unset | None = UNSET
+    application_id: str | Unset | None = UNSET
+    tax_identifiers: list[TaxIdentifierRequest] | Unset | None = UNSET
+    ship_from: ShipFrom | Unset | None = UNSET
+    ship_to: ShipTo | Unset | None = UNSET
+    bill_to: BillTo | Unset | None = UNSET
+    organization: Organization | Unset | None = UNSET
+    shipping_discount: Discount | Unset | None = UNSET
+    charge_type: ChargeType | Unset | None = UNSET
+    customer_type: CustomerType | Unset | None = UNSET
+    purchase_location: PurchaseLocation | Unset | None = UNSET
+    shipping_choice: ShippingChoiceRequest | Unset | None = UNSET
+    # The spec says one object; the API and its guides take a list (api-contract §1.8).
+    items: list[ItemUpdate] | Unset | None = UNSET
+    upstream_id: str | Unset | None = UNSET
+    metadata: Metadata | Unset | None = UNSET
     billing_optimization: BillingOptimization | Unset | None = UNSET
 
 

@@ -1,10 +1,13 @@
 """Gr4vy checkout sessions (api-contract §5.3 and §5.4).
 
 snake_case in Python and on the wire. Amounts are integers in minor units
-(``1299`` is $12.99). Every optional field is ``UNSET`` until set, so a body sends
-exactly what you set — in particular ``expires_in`` is never sent unless you set
-it. Enum-typed fields are *open*: the documented values are listed in their
-types, and any other string the server sends is kept, and sent back, as it is.
+(``1299`` is $12.99): a float or a bool is refused when a ``CheckoutSessionCreate``
+is built, as is a ``dict`` that is not exactly one of these models (see
+``docs/concepts.md``, "Request models"). Every optional field is ``UNSET`` until
+set, so a body sends exactly what you set — in particular ``expires_in`` is never
+sent unless you set it. Enum-typed fields are *open*: the documented values are
+listed in their types, and any other string the server sends is kept, and sent
+back, as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Literal, Union
 import attrs
 
 from ._base import UNSET, Gr4vyModel, Unset
+from ._request import RequestModel
 
 __all__ = [
     "AgeGroup",
@@ -247,29 +251,6 @@ class Airline(Gr4vyModel):
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
-class CheckoutSessionCreate(Gr4vyModel):
-    """The body of ``sessions_create`` and ``sessions_update``; nothing is required.
-
-    An update is a full replacement (PUT): what you leave unset is cleared. But
-    ``expires_in`` is only sent when you set it, so an update never asks for a new
-    expiry by accident (Gr4vy's own SDK sends 3600 with every update).
-    """
-
-    cart_items: list[CartItem] | Unset | None = UNSET
-    metadata: dict[str, str] | Unset | None = UNSET
-    buyer: GuestBuyer | Unset | None = UNSET
-    airline: Airline | Unset | None = UNSET
-    amount: int | Unset | None = UNSET
-    """0 to 99,999,999, in minor units."""
-    currency: str | Unset | None = UNSET
-    """ISO 4217, e.g. ``USD``."""
-    payment_service_id: str | Unset | None = UNSET
-    """A payment service's uuid."""
-    expires_in: int | Unset = UNSET
-    """Seconds until the session expires: 3600 (the server's default) to 86400."""
-
-
-@attrs.define(kw_only=True, repr=False, eq=False)
 class CheckoutSessionPaymentMethodDetails(Gr4vyModel):
     """What is known about the card: ``bin``, issuing country and issuer, its type."""
 
@@ -312,3 +293,29 @@ class CheckoutSession(Gr4vyModel):
     currency: str | Unset | None = UNSET
     payment_service_id: str | Unset | None = UNSET
     payment_method: CheckoutSessionPaymentMethod | Unset | None = UNSET
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class CheckoutSessionCreate(Gr4vyModel, RequestModel[CheckoutSession]):
+    """The body of ``sessions_create`` and ``sessions_update``; nothing is required.
+
+    An update is a full replacement (PUT): what you leave unset is cleared. But
+    ``expires_in`` is only sent when you set it, so an update never asks for a new
+    expiry by accident (Gr4vy's own SDK sends 3600 with every update).
+
+    ``CheckoutSessionCreate.from_response(session)`` copies a fetched session's cart,
+    buyer, airline addendum and the rest: the body of an update that changes one thing.
+    """
+
+    cart_items: list[CartItem] | Unset | None = UNSET
+    metadata: dict[str, str] | Unset | None = UNSET
+    buyer: GuestBuyer | Unset | None = UNSET
+    airline: Airline | Unset | None = UNSET
+    amount: int | Unset | None = UNSET
+    """0 to 99,999,999, in minor units."""
+    currency: str | Unset | None = UNSET
+    """ISO 4217, e.g. ``USD``."""
+    payment_service_id: str | Unset | None = UNSET
+    """A payment service's uuid."""
+    expires_in: int | Unset = UNSET
+    """Seconds until the session expires: 3600 (the server's default) to 86400."""
