@@ -138,6 +138,11 @@ def _check(value: Any, t: Any, path: str) -> Any:
             t = str  # an open enum: any string
         elif len(rest) == 1:
             t = rest[0]
+        elif all(a in (str, int, bool) for a in rest):  # metadata values
+            if isinstance(value, tuple(rest)):
+                return value
+            names = " | ".join(a.__name__ for a in rest)
+            raise TypeError(f"{path}: expected {names}, got {_what(value)}")
         else:
             return value  # no such field in the models; nothing to check against
     if t is Decimal:
