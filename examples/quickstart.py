@@ -139,7 +139,7 @@ async def main() -> None:
                     models.Item(sku_id="sku_keyboard", quantity=2, price=Decimal("10.00")),
                     models.Item(sku_id="sku_mouse", quantity=1, price=Decimal("24.99")),
                 ],
-                shipping_choice=models.ShippingChoice(
+                shipping_choice=models.ShippingChoiceRequest(
                     amount=Decimal("5.00"), description="USPS Ground", service_level="SG"
                 ),
             )
@@ -151,7 +151,7 @@ async def main() -> None:
         checkout = await tp.checkouts.update(
             checkout.id,
             models.CheckoutUpdate(
-                shipping_choice=models.ShippingChoice(
+                shipping_choice=models.ShippingChoiceRequest(
                     amount=Decimal("12.50"), description="USPS Priority", service_level="PR"
                 )
             ),
