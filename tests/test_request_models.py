@@ -329,6 +329,7 @@ def test_a_body_round_trips_through_its_own_dict_form(body: models.CheckoutCreat
 # --- types -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # runs mypy: seconds
 def test_mypy_flags_a_response_model_in_a_request(tmp_path: Path) -> None:
     mypy_api = pytest.importorskip("mypy.api")
     snippet = tmp_path / "snippet.py"
