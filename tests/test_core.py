@@ -100,7 +100,7 @@ def test_repr_hides_the_token() -> None:
 
 def test_construction_does_no_io_and_builds_no_client() -> None:
     core = TillpointCore(bearer_auth=TOKEN)
-    assert core._pool.client is None
+    assert not core._pool.started
 
 
 @pytest.mark.anyio

@@ -4,10 +4,14 @@ Every operation in ``tillpoint.funcs`` ends in ``send``, which reads as a retry 
 around one attempt:
 
 * the retry loop asks ``_retrying.Retrying`` (pure decisions: retryable or not, how
-  long to wait) after each attempt, and waits on ``_loop.sleep``;
+  long to wait) after each attempt, and waits with the driver's ``sleep``;
 * one attempt resolves the token, builds the request (``_request``: URL, headers,
   timeout), runs the ``before_request`` hooks, then sends it and reads the body
-  within one ``_loop.Deadline``, through the pool the core holds (``_pool``).
+  within one deadline, through the pool the core holds (``_pool``).
+
+Every wait and every byte of I/O goes through the call's driver (``_io``): the
+running event loop's, or ``tillpoint.sync``'s blocking one, which runs this same
+code without ever suspending it.
 
 ``send`` returns the final ``httpx.Response`` (its body read, within the size limit)
 or the ``TillpointError`` that stands for no usable response. It never raises an
@@ -16,17 +20,16 @@ httpx exception; cancellation always propagates, never becomes a value.
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
 
-from . import _loop
+from . import _io, _loop
 from ._logging import log_attempt, log_retry, logger
 from ._redact import request_id_of
 from ._request import base_headers, join_url, timeout_for, with_auth
@@ -43,8 +46,6 @@ __all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "send"]
 
 Params = list[tuple[str, str | int | float | bool | None]] | None
 """Query parameters as httpx takes them, in order."""
-
-_NO_GATE = contextlib.nullcontext()
 
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -85,7 +86,7 @@ async def send(
             return outcome, token
         if logger.isEnabledFor(logging.INFO):
             log_retry(operation, method, call.path, retrying.attempt, retrying.max_attempts, delay)
-        await _loop.sleep(delay)
+        await call.io.sleep(delay)
 
 
 @attrs.define(slots=True)
@@ -101,7 +102,9 @@ class _Call:
     operation_headers: dict[str, str]
     timeout_ms: int | None
     http_headers: Mapping[str, str] | None
-    client: httpx.AsyncClient = attrs.field(init=False)
+    io: _io.Driver = attrs.field(init=False)
+    client: httpx.AsyncClient | httpx.Client = attrs.field(init=False)
+    gate: object = attrs.field(init=False)
     path: str = attrs.field(init=False)
     """The path alone, for logs and errors (and joined to the server without parsing
     it again; a per-call ``server_url`` override keeps the full URL)."""
@@ -110,7 +113,8 @@ class _Call:
 
     def __attrs_post_init__(self) -> None:
         core, url = self.core, self.url
-        self.client = core.client()
+        self.io = _io.driver.get()
+        self.client, self.gate = self.io.connect(core)
         self.path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
         self.headers = base_headers(self.operation_headers, has_body=self.content is not None)
         self.seconds = (self.timeout_ms or core.timeout_ms) / 1000
@@ -137,8 +141,9 @@ class _Call:
 
         sent_at = time.monotonic()
         outcome, sent = await _exchange(
+            self.io,
             self.client,
-            core._connection_gate(),
+            self.gate,
             request,
             self.seconds,
             core.max_response_bytes,
@@ -160,24 +165,35 @@ class _Progress:
     we then assume the worst: that the request may have been sent.
     """
 
-    __slots__ = ("inner", "sent", "traced")
+    __slots__ = ("blocking", "inner", "sent", "traced")
 
-    def __init__(self, inner: Callable[[str, dict[str, object]], Awaitable[None]] | None) -> None:
+    def __init__(
+        self, inner: Callable[[str, dict[str, object]], Any] | None, *, blocking: bool
+    ) -> None:
         self.inner = inner
+        self.blocking = blocking
         self.traced = False
         self.sent = False
 
-    async def __call__(self, event: str, info: dict[str, object]) -> None:
+    def __call__(self, event: str, info: dict[str, object]) -> Awaitable[None] | None:
+        # Not ``async def``: httpcore's async side wants a coroutine from a tracer,
+        # its sync side refuses one.
         self.traced = True
         if ".send_request_headers." in event:
             self.sent = True
         if self.inner is not None:
-            await self.inner(event, info)
+            return self.inner(event, info)  # type: ignore[no-any-return]
+        return None if self.blocking else _traced()
+
+
+async def _traced() -> None:
+    """What an async tracer returns when there is no caller's tracer to chain."""
 
 
 async def _exchange(
-    client: httpx.AsyncClient,
-    gate: _loop.Gate | None,
+    io: _io.Driver,
+    client: httpx.AsyncClient | httpx.Client,
+    gate: object,
     request: httpx.Request,
     seconds: float,
     limit: int,
@@ -191,22 +207,22 @@ async def _exchange(
     deadline too. Returns the outcome, and whether the request may have reached the
     server (what decides if a non-idempotent request may be retried).
     """
-    progress = _Progress(request.extensions.get("trace"))
+    progress = _Progress(request.extensions.get("trace"), blocking=io.blocking)
     request.extensions = {**request.extensions, "trace": progress}
     outcome: httpx.Response | TillpointError | None = None
     admitted = False
     # One deadline covers the wait for a connection, the send and the read; the
     # read also uses it to stop early (see _read_bounded).
-    async with _loop.Deadline(seconds) as deadline, gate or _NO_GATE:
+    async with io.deadline(seconds) as deadline, io.admit(gate, deadline):
         admitted = True
         try:
-            response = await client.send(request, stream=True)
+            response = await io.send(client, request)
         except httpx.TransportError as exc:
             not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
             return _connection_error(exc, method, path), not not_sent
         # A response has begun: the server surely has the request. Read it all (even
         # an error body we will retry: that lets the connection be reused).
-        outcome = await _read_bounded(response, limit, method, path, deadline)
+        outcome = await _read_bounded(io, response, limit, method, path, deadline)
     if outcome is not None:
         return outcome, True
     if isinstance(deadline.reason, TillpointError):  # the read stopped itself: too large
@@ -240,7 +256,12 @@ def _connection_error(exc: httpx.TransportError, method: str, path: str) -> Till
 
 
 async def _read_bounded(
-    response: httpx.Response, limit: int, method: str, path: str, deadline: _loop.Deadline
+    io: _io.Driver,
+    response: httpx.Response,
+    limit: int,
+    method: str,
+    path: str,
+    deadline: _io.AttemptDeadline,
 ) -> httpx.Response | TillpointError:
     """Read the body, refusing to hold more than ``limit`` bytes of it."""
     try:
@@ -252,12 +273,12 @@ async def _read_bounded(
             if "content-encoding" not in headers:
                 # HTTP framing holds an unencoded body to its declared length (h11 and
                 # h2 both enforce it), so httpx's own read is already bounded, and cheaper.
-                await response.aread()
+                await io.read(response, deadline)
                 return response
         chunks: list[bytes] = []
         size = 0
         too_large: ResponseValidationError | None = None
-        async for chunk in response.aiter_bytes():
+        async for chunk in io.iter_bytes(response, deadline):
             size += len(chunk)
             if size > limit and too_large is None:
                 # Stop by expiring the attempt's deadline rather than breaking out of
@@ -291,8 +312,8 @@ async def _read_bounded(
         # A body read to its end has closed itself (httpx does that), so the shield
         # — for closing while being cancelled — is paid only on the paths that need it.
         if not response.is_closed:
-            with _loop.shielded():
-                await response.aclose()
+            with io.shielded():
+                await io.close(response)
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseValidationError:

@@ -1,8 +1,9 @@
 """``TillpointCore``: configuration, and a handle on the connection pool it shares.
 
 Construction does no I/O and builds no client: the first request does, so a core
-can be made at import time in a serverless module. The pool (one client per event
-loop) lives in ``_pool.py``; every request goes through ``_transport.send``.
+can be made at import time in a serverless module. The pools (one client per event
+loop, one for sync calls, one SSL context for all) live in ``_pool.py``; every
+request goes through ``_transport.send``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ._logging import configure_from_env
-from ._pool import Pool
+from ._pool import Pool, Verify
 from .hooks import Hooks
 from .retries import RetryConfig
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 
     import httpx
     from typing_extensions import Self
-
-    from ._loop import Gate
 
 __all__ = ["SERVERS", "BearerAuth", "TillpointCore"]
 
@@ -100,15 +99,21 @@ class TillpointCore:
     * ``merchant_account_id`` — Gr4vy's ``x-gr4vy-merchant-account-id``
       (``TILLPOINT_MERCHANT_ACCOUNT_ID``);
     * ``retry_config`` — see :class:`RetryConfig`; ``timeout_ms`` per attempt (30 s);
-    * ``client`` — your own ``httpx.AsyncClient``; tillpoint never closes it;
+    * ``client`` — your own ``httpx.AsyncClient`` (for async calls) or ``httpx.Client``
+      (for ``tillpoint.sync`` calls); tillpoint never closes it;
     * ``hooks`` — :class:`tillpoint.hooks.Hooks`;
     * ``api_version`` — sent as ``DigitalRiver-Version``;
     * ``max_response_bytes`` — a larger body is an error, not a memory spike (32 MiB);
     * ``max_connections``/``max_keepalive_connections`` — the pool tillpoint creates
       (100/100: every connection it opens is kept for reuse);
-    * ``allow_insecure_http`` — permit ``http://`` to a non-loopback host.
+    * ``allow_insecure_http`` — permit ``http://`` to a non-loopback host;
+    * ``verify`` — TLS verification for the clients tillpoint makes: ``True`` (the
+      CA bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``), ``False``, a path to CA
+      certificates, or an ``ssl.SSLContext``. Each setting's context is built once
+      per process and shared by every pool.
 
-    Close it with ``await core.aclose()`` or ``async with core:``.
+    Close it with ``await core.aclose()`` or ``async with core:``; from sync code,
+    ``core.close()`` or ``with core:``.
     """
 
     __slots__ = ("_config", "_pool")
@@ -123,13 +128,14 @@ class TillpointCore:
         merchant_account_id: str | None = None,
         retry_config: RetryConfig | None = None,
         timeout_ms: int | None = None,
-        client: httpx.AsyncClient | None = None,
+        client: httpx.AsyncClient | httpx.Client | None = None,
         hooks: Hooks | None = None,
         api_version: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_keepalive_connections: int = DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
         allow_insecure_http: bool = False,
+        verify: Verify = True,
     ) -> None:
         configure_from_env()  # TILLPOINT_LOG=debug|info
         if bearer_auth is None:
@@ -151,7 +157,7 @@ class TillpointCore:
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
         )
-        self._pool = Pool(client, (max_connections, max_keepalive_connections))
+        self._pool = Pool(client, (max_connections, max_keepalive_connections), verify)
 
     # --- configuration, read-only ---
 
@@ -229,19 +235,34 @@ class TillpointCore:
     # --- lifecycle ---
 
     def client(self) -> httpx.AsyncClient:
-        """The ``httpx.AsyncClient`` requests go through (created on first use)."""
-        return self._pool.get()
-
-    def _connection_gate(self) -> Gate | None:
-        """What a request waits on for a free connection (``None`` for a caller's client).
-
-        Call after ``client()``: the gate belongs to the current loop's pool.
-        """
-        return self._pool.gate if self._pool.owned else None
+        """The ``httpx.AsyncClient`` this event loop's requests go through (made on first use)."""
+        return self._pool.for_this_loop()[0]
 
     async def aclose(self) -> None:
-        """Close the pool tillpoint created (a client you passed in stays open)."""
+        """Close this loop's pool and the sync pool, if tillpoint made them.
+
+        A client you passed in stays open. Pools other event loops made close as
+        those loops end.
+        """
         await self._pool.aclose()
+
+    def close(self) -> None:
+        """From sync code: close the pool ``tillpoint.sync`` calls used, if tillpoint made it.
+
+        Event loops' pools close as their loops end (or by ``await core.aclose()``).
+        """
+        self._pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     async def __aenter__(self) -> Self:
         return self
