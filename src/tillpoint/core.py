@@ -113,7 +113,7 @@ class TillpointCore:
       per process and shared by every pool.
 
     Close it with ``await core.aclose()`` or ``async with core:``; from sync code,
-    ``core.close()`` or ``with core:``.
+    with ``core.close()``.
     """
 
     __slots__ = ("_config", "_pool")
@@ -252,17 +252,6 @@ class TillpointCore:
         Event loops' pools close as their loops end (or by ``await core.aclose()``).
         """
         self._pool.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     async def __aenter__(self) -> Self:
         return self

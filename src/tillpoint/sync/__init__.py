@@ -50,18 +50,8 @@ __all__ = [
     "Checkouts",
     "Sessions",
     "Tillpoint",
-    "checkouts_attach_source",
-    "checkouts_create",
-    "checkouts_delete",
-    "checkouts_detach_source",
-    "checkouts_get",
-    "checkouts_list",
-    "checkouts_update",
-    "sessions_create",
-    "sessions_delete",
-    "sessions_get",
-    "sessions_update",
 ]
+__all__ += _funcs.__all__  # the eleven functions, by their async names
 
 _FACADE = frozenset({"CheckoutPager", "Checkouts", "Sessions", "Tillpoint"})
 
