@@ -1,6 +1,7 @@
 """The one cattrs converter: every (de)serialisation policy lives here, not on the models.
 
-Policies, each in one place below:
+Policies, each a hook registered on the converter below (cattrs generates the
+per-class functions that call them, in both directions):
 
 * names — snake_case attributes; camelCase on the wire for Digital River models,
   snake_case for Gr4vy ones (``Model.wire_case``); a field may override its wire
@@ -9,20 +10,21 @@ Policies, each in one place below:
 * unknown fields — kept in ``extra_fields`` and written back out;
 * money — JSON numbers are parsed straight to ``Decimal`` (``parse_float``), and a
   ``Decimal`` is written as a JSON number, refusing any that a JSON number (an IEEE
-  double, which is what the server reads) cannot carry exactly;
-* datetimes — ISO 8601, always timezone-aware (``Z`` means UTC);
+  double, which is what the server reads) cannot carry exactly; a decoded number
+  must be finite and within a double's range (``NaN``, ``Infinity`` and
+  ``1e999999999`` are refused, naming the field);
+* datetimes — ISO 8601, always timezone-aware (``Z`` means UTC); dates strictly
+  ``YYYY-MM-DD``;
 * open enums — plain ``str`` at run time, so unknown values survive a round trip;
 * strict primitives — a string is never silently made out of a dict, nor an int out
-  of a bool: a body that is not the model is a ``ResponseValidationError``.
-
-Decoding never touches cattrs: its hooks are generated here, once per type on first
-use, so a process whose first call is a read (a serverless cold start) does not pay
-to import cattrs. Encoding goes through the cattrs converter, built on first use.
+  of a bool: a body that is not the model is a ``DecodeError`` naming the JSON path
+  (``Checkout.items[2].tax: ...``), which an operation returns as a
+  ``ResponseValidationError``.
 """
 
 from __future__ import annotations
 
-import inspect
+import functools
 import json
 import re
 import sys
@@ -31,27 +33,28 @@ import typing
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import Any, TypeVar, Union
 
 import attrs
+import cattrs
+from cattrs.cols import list_structure_factory
+from cattrs.errors import BaseValidationError, ClassValidationError, IterableValidationError
+from cattrs.fns import identity
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .models._base import UNSET, Model, Unset
 
-if TYPE_CHECKING:
-    import cattrs
-
 __all__ = [
     "DecodeError",
+    "converter",
     "dumps",
     "loads",
     "structure",
-    "structure_hook",
     "unstructure",
+    "wire_names",
 ]
 
 T = TypeVar("T")
-
-StructureHook = Callable[[Any, Any], Any]
 
 
 class DecodeError(ValueError):
@@ -62,8 +65,10 @@ class DecodeError(ValueError):
 
 
 # One decoder and one encoder, made once: json.loads/dumps build a new one on every
-# call that passes options, which costs more than decoding a small body.
-_DECODER = json.JSONDecoder(parse_float=Decimal)
+# call that passes options, which costs more than decoding a small body. The
+# non-standard NaN/Infinity/-Infinity literals Python's parser accepts become
+# Decimals too, so the field they land in refuses them by name (see _structure_decimal).
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=Decimal)
 
 
 def loads(text: str | bytes) -> Any:
@@ -111,35 +116,6 @@ def dumps(data: Any) -> bytes:
     return _ENCODER.encode(data).encode()
 
 
-def structure(data: Any, cls: type[T]) -> T:
-    """Build a model from parsed JSON, or raise ``DecodeError`` saying where and why."""
-    try:
-        return structure_hook(cls)(data, cls)  # type: ignore[no-any-return]
-    except _Problem as problem:
-        raise DecodeError(
-            f"{getattr(cls, '__name__', cls)}{problem.path}: {problem.reason}"
-        ) from None
-    except Exception as exc:  # a hook we did not write; still not the caller's traceback
-        raise DecodeError(f"{getattr(cls, '__name__', cls)}: {exc}") from exc
-
-
-def unstructure(obj: Any) -> Any:
-    """Turn a model (or list of models) into JSON-ready data."""
-    return _converter().unstructure(obj)
-
-
-class _Problem(ValueError):
-    """Why a value does not fit, and where (a JSON-path suffix such as ``.items[2].tax``)."""
-
-    def __init__(self, reason: str, path: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.path = path
-
-    def under(self, step: str) -> _Problem:
-        return _Problem(self.reason, step + self.path)
-
-
 # --- primitives: strict, because a wrong type means a wrong model -------------------
 
 
@@ -168,14 +144,27 @@ def _structure_int(value: Any, _: Any) -> int:
     raise ValueError(f"expected an integer, got {type(value).__name__}")
 
 
+_LARGEST_DOUBLE = Decimal(sys.float_info.max)
+
+
 def _structure_decimal(value: Any, _: Any) -> Decimal:
+    if value.__class__ is Decimal and value.is_finite() and value.adjusted() < 308:
+        return value  # what parse_float gives, and surely below the largest double
     if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    raise ValueError(f"expected a number, got {type(value).__name__}")
+        number = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    # The server writes doubles: a NaN, an infinity or a number no double can hold
+    # is not an amount, and must not reach arithmetic as one.
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {number}")
+    if number.copy_abs() > _LARGEST_DOUBLE:  # copy_abs: abs() would round, and overflow
+        raise ValueError("expected a number within a double's range (about ±1.8e308)")
+    return number
 
 
 _ISO_Z = re.compile(r"[zZ]$")
@@ -216,17 +205,7 @@ def _unstructure_date(value: date) -> str:
     return value.isoformat()
 
 
-_PRIMITIVES: dict[Any, StructureHook] = {
-    str: _structure_str,
-    bool: _structure_bool,
-    int: _structure_int,
-    Decimal: _structure_decimal,
-    datetime: _structure_datetime,
-    date: _structure_date,
-}
-
-
-# --- containers ----------------------------------------------------------------
+# --- type predicates, for the hook factories -----------------------------------------
 
 
 def _is_union(t: Any) -> bool:
@@ -245,19 +224,9 @@ def _is_open_enum(t: Any) -> bool:
 
 # Field types repeat across models (the same ``str | Unset | None`` objects): asking
 # about each once spares the slow ``==`` of typing's Literal, per field, per model.
-_optional_parts_of: dict[Any, tuple[Any, bool]] = {}
-_is_optional: dict[Any, bool] = {}
-
-
+@functools.cache
 def _optional_parts(t: Any) -> tuple[Any, bool]:
     """``X | None | Unset`` → ``(X, allows_none)``."""
-    parts = _optional_parts_of.get(t)
-    if parts is None:
-        parts = _optional_parts_of[t] = _split_optional(t)
-    return parts
-
-
-def _split_optional(t: Any) -> tuple[Any, bool]:
     args = typing.get_args(t)
     rest = tuple(a for a in args if a is not type(None) and a != Unset)
     if len(rest) == 1:
@@ -269,60 +238,111 @@ def _split_optional(t: Any) -> tuple[Any, bool]:
     return inner, type(None) in args
 
 
+@functools.cache
 def _is_optional_field(t: Any) -> bool:
-    known = _is_optional.get(t)
-    if known is None:
-        known = _is_optional[t] = _is_union(t) and any(
-            a is type(None) or a == Unset for a in typing.get_args(t)
-        )
-    return known
-
-
-def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
-    inner, allows_none = _optional_parts(t)
-
-    def structure_optional(value: Any, _: Any) -> Any:
-        if value is None:
-            if allows_none:
-                return None
-            raise ValueError("null is not allowed here")
-        return (_structure_hooks.get(inner) or structure_hook(inner))(value, inner)
-
-    return structure_optional
+    return _is_union(t) and any(a is type(None) or a == Unset for a in typing.get_args(t))
 
 
 def _is_list(t: Any) -> bool:
     return typing.get_origin(t) is list
 
 
-def _structure_list_factory(t: Any) -> Callable[[Any, Any], Any]:
-    (item_type,) = typing.get_args(t) or (Any,)
-    exact = _exact_type(item_type)
-
-    def structure_list(value: Any, _: Any) -> list[Any]:
-        if value.__class__ is not list:
-            raise _Problem(f"expected an array, got {type(value).__name__}")
-        if exact is not None and all(item.__class__ is exact for item in value):
-            return value
-        items = []
-        hook = _structure_hooks.get(item_type) or structure_hook(item_type)
-        for index, item in enumerate(value):
-            try:
-                items.append(hook(item, item_type))
-            except _Problem as problem:
-                raise problem.under(f"[{index}]") from None
-            except (ValueError, TypeError) as exc:
-                raise _Problem(str(exc), f"[{index}]") from None
-        return items
-
-    return structure_list
-
-
 def _is_dict(t: Any) -> bool:
     return typing.get_origin(t) is dict
 
 
-def _structure_dict_factory(t: Any) -> Callable[[Any, Any], Any]:
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, Model)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+_wire_names_of: dict[type[Model], dict[str, str]] = {}
+
+
+def wire_names(cls: type[Model]) -> dict[str, str]:
+    """Attribute name → wire name, for every field but ``extra_fields``."""
+    names = _wire_names_of.get(cls)
+    if names is None:
+        names = _wire_names_of[cls] = {}
+        for a in attrs.fields(cls):
+            if a.name == "extra_fields":
+                continue
+            wire = a.metadata.get("wire")
+            if wire is None:
+                wire = _camel(a.name) if cls.wire_case == "camel" else a.name
+            names[a.name] = wire
+    return names
+
+
+def _exact_type(t: Any) -> type | None:
+    """The one class a JSON value of type ``t`` arrives as, when no conversion is needed.
+
+    ``json.loads`` yields exactly ``str``, ``bool``, ``int`` or (with ``parse_float``)
+    ``Decimal``; a value of exactly that class can be taken as it is, skipping the
+    hook. ``bool`` and ``int`` stay apart because the check is by exact class. A
+    ``Decimal`` always goes through its hook, which refuses the non-finite ones.
+    """
+    if t in (str, bool, int):
+        return t  # type: ignore[no-any-return]
+    if _is_open_enum(t):
+        return str
+    return None
+
+
+# --- the converter -----------------------------------------------------------------
+
+converter = cattrs.Converter(detailed_validation=True)
+"""Decodes and encodes every model; cattrs generates its per-class functions on first use."""
+
+
+# The hooks of what a field holds are looked up on first use, not when cattrs generates
+# the class's function: a cold start's one response holds about 20 of the 34 classes a
+# checkout can reach, and generating a class's function is most of its first decode.
+
+
+def _structure_optional_factory(t: Any) -> Callable[[Any, Any], Any]:
+    inner, allows_none = _optional_parts(t)
+    exact = _exact_type(inner)
+    hook: Callable[[Any, Any], Any] | None = None
+
+    def structure_optional(value: Any, _: Any) -> Any:
+        nonlocal hook
+        if value.__class__ is exact:
+            return value
+        if value is None:
+            if allows_none:
+                return None
+            raise ValueError("null is not allowed here")
+        if hook is None:
+            hook = converter.get_structure_hook(inner)
+        return hook(value, inner)
+
+    return structure_optional
+
+
+def _structure_list_factory(t: Any) -> Callable[[Any, Any], list[Any]]:
+    # cattrs' own list hook (with each failing index noted), behind a strict gate:
+    # it would take any iterable, making a list out of a dict's keys or a string.
+    structure_items: Callable[[Any, Any], list[Any]] | None = None
+
+    def structure_list(value: Any, _: Any) -> list[Any]:
+        nonlocal structure_items
+        if value.__class__ is not list:
+            raise ValueError(f"expected an array, got {type(value).__name__}")
+        if structure_items is None:
+            structure_items = list_structure_factory(t, converter)
+        return structure_items(value, t)
+
+    return structure_list
+
+
+def _structure_dict_factory(t: Any) -> Callable[[Any, Any], dict[str, Any]]:
+    # Free-form objects (metadata, a payment method's details) stay the parsed dict;
+    # only their values' kinds are checked.
     _, value_type = typing.get_args(t) or (str, Any)
     if value_type is Any:
         check: Callable[[Any], bool] | None = None
@@ -344,336 +364,155 @@ def _structure_dict_factory(t: Any) -> Callable[[Any, Any], Any]:
     return structure_dict
 
 
-# --- models ----------------------------------------------------------------------
-
-
-def _is_model(t: Any) -> bool:
-    return isinstance(t, type) and issubclass(t, Model)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def wire_names(cls: type[Model]) -> dict[str, str]:
-    """Attribute name → wire name, for every field but ``extra_fields``."""
-    names = {}
-    for a in attrs.fields(cls):
-        if a.name == "extra_fields":
-            continue
-        wire = a.metadata.get("wire")
-        if wire is None:
-            wire = _camel(a.name) if cls.wire_case == "camel" else a.name
-        names[a.name] = wire
-    return names
-
-
-def _exact_type(t: Any) -> type | None:
-    """The one class a JSON value of type ``t`` arrives as, when no conversion is needed.
-
-    ``json.loads`` yields exactly ``str``, ``bool``, ``int`` or (with ``parse_float``)
-    ``Decimal``; a value of exactly that class can be taken as it is, skipping a hook
-    call. ``bool`` and ``int`` stay apart because the check is by exact class.
-    """
-    if t in (str, bool, int, Decimal):
-        return t  # type: ignore[no-any-return]
-    if _is_open_enum(t):
-        return str
-    return None
-
-
-class _NoExactType:
-    """A class no JSON value has: fields without a fast path always take the slow one."""
-
-
-_MISSING = object()
-
-
-_annotations: dict[tuple[str, str], Any] = {}
-
-
-def _field_types(cls: type[Model]) -> dict[str, Any]:
-    """Each field's type, its annotation string evaluated where the field was declared.
-
-    What ``typing.get_type_hints`` gives, but each distinct string (``"str | Unset |
-    None"`` recurs hundreds of times across the models) is compiled and evaluated
-    once per module rather than once per field: on a cold start, that is most of the
-    cost of generating the first call's hooks.
-    """
-    types_: dict[str, Any] = {}
-    for a in attrs.fields(cls):
-        if not isinstance(a.type, str):
-            types_[a.name] = a.type
-            continue
-        owner = next((c for c in cls.__mro__ if a.name in inspect.get_annotations(c)), cls)
-        key = (owner.__module__, a.type)
-        if key not in _annotations:
-            try:
-                _annotations[key] = eval(a.type, vars(sys.modules[owner.__module__]))
-            except NameError:  # a name only the class body knows: typing's full rules
-                return typing.get_type_hints(cls)
-        types_[a.name] = _annotations[key]
-    return types_
-
-
-_INTERPRETED_OBJECTS = 16
-"""Objects of a class decoded by walking its plan before its hook is compiled."""
-
-
 def _structure_model_factory(cls: type[Model]) -> Callable[[Any, Any], Model]:
-    # The plan — per field its wire name, default, fast-path class and slow path —
-    # is made once. The first objects of a class are decoded by walking the plan;
-    # after that, by code generated from it, which is faster per object but costs
-    # ~0.25 ms a class to compile: a serverless cold start's one call (a full
-    # checkout is ~20 classes, ten line items) would spend more compiling than decoding.
-    plan = _ModelPlan(cls)
-    uses = 0
-    compiled: Callable[[Any, Any], Model] | None = None
+    attrs.resolve_types(cls)
+    names = wire_names(cls)
+    overrides: dict[str, Any] = {name: override(rename=wire) for name, wire in names.items()}
+    overrides["extra_fields"] = override(omit=True)
 
-    def structure_first(o: Any, _: Any) -> Model:
-        nonlocal uses, compiled
-        if compiled is None:
-            uses += 1
-            if uses <= _INTERPRETED_OBJECTS:
-                return plan.interpret(o)
-            # Consumers look hooks up when they use them (see _structure_hooks), so from
-            # now on they get the compiled one; this indirection serves only references
-            # taken earlier (a list being decoded), which must not compile it again.
-            compiled = _structure_hooks[cls] = plan.compile()
-        return compiled(o, _)
+    def generate(detailed: bool) -> Callable[[Any, Any], Model]:
+        # cattrs generates the function: wire names in, the attrs __init__ (defaults,
+        # validators) out; an absent field keeps its default (UNSET).
+        return make_dict_structure_fn(
+            cls,
+            converter,
+            _cattrs_forbid_extra_keys=False,
+            _cattrs_detailed_validation=detailed,
+            **overrides,
+        )
 
-    return structure_first
+    # Two functions, both cattrs': the plain one decodes (it compiles to a fifth of
+    # the detailed one's code, which is most of a cold start's first call); the
+    # detailed one is generated only when an object fails, to say which field.
+    build = generate(detailed=False)
+    explain: Callable[[Any, Any], Model] | None = None
+    known = frozenset(names.values())
 
-
-class _ModelPlan:
-    """How one model class decodes: interpreted as data, or compiled into a function."""
-
-    def __init__(self, cls: type[Model]) -> None:
-        field_types = _field_types(cls)
-        names = wire_names(cls)
-        self.cls = cls
-        self.known = frozenset(names.values())
-        # (attribute, wire name, default, exact class, slow path, default is constant)
-        self.fields: list[tuple[str, str, Any, type, Callable[[Any], Any], bool]] = []
-        for a in attrs.fields(cls):
-            if a.name == "extra_fields":
-                continue
-            constant = a.default is not attrs.NOTHING and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
-            t = field_types[a.name]
-            inner = _optional_parts(t)[0] if _is_optional_field(t) else t
-            self.fields.append(
-                (
-                    a.name,
-                    names[a.name],
-                    a.default if constant else _MISSING,
-                    _exact_type(inner) or _NoExactType,
-                    _slow_field(a, names[a.name], t),
-                    constant,
-                )
-            )
-
-    def interpret(self, o: Any) -> Model:
+    def structure_model(o: Any, _: Any) -> Model:
+        nonlocal explain
         if o.__class__ is not dict:
-            raise _Problem(f"expected an object for {self.cls.__name__}, got {type(o).__name__}")
-        obj = object.__new__(self.cls)
-        for name, wire, default, exact, slow, constant in self.fields:
-            x = o.get(wire, default)
-            # An absent field keeps a constant default (UNSET) as it is; a factory or
-            # a required field must go through the slow path even when absent.
-            if x.__class__ is not exact and not (constant and x is default):
-                x = slow(x)
-            setattr(obj, name, x)
-        obj.extra_fields = {} if self.known.issuperset(o) else _extras(o, self.known)
+            raise ValueError(f"expected an object for {cls.__name__}, got {type(o).__name__}")
+        try:
+            obj = build(o, cls)
+        except Exception:
+            if explain is None:
+                explain = generate(detailed=True)
+            explain(o, cls)  # raises ClassValidationError, naming each failed attribute
+            raise
+        if not known.issuperset(o):
+            obj.extra_fields = {k: v for k, v in o.items() if k not in known}
         return obj
 
-    def compile(self) -> Callable[[Any, Any], Model]:
-        # The same steps as interpret(), unrolled: one dict lookup per field, a value
-        # of the expected exact class (str, int, bool, Decimal) stored without any
-        # call, and the attrs __init__ skipped — models are plain slotted classes with
-        # no validators, so setting the slots is equivalent.
-        cls = self.cls
-        namespace: dict[str, Any] = {
-            "_cls": cls,
-            "_new": object.__new__,
-            "_Problem": _Problem,
-            "_known": self.known,
-            "_extras": _extras,
-        }
-        lines = [
-            "def structure(o, _):",
-            "    if o.__class__ is not dict:",
-            "        raise _Problem(",
-            f"            'expected an object for {cls.__name__}, got ' + type(o).__name__",
-            "        )",
-            "    obj = _new(_cls)",
-        ]
-        for index, (name, wire, default, exact, slow, constant) in enumerate(self.fields):
-            namespace[f"_d{index}"] = default
-            namespace[f"_e{index}"] = exact
-            namespace[f"_s{index}"] = slow
-            skip_default = f" and x is not _d{index}" if constant else ""
-            lines += [
-                f"    x = o.get({wire!r}, _d{index})",
-                f"    if x.__class__ is not _e{index}{skip_default}:",
-                f"        x = _s{index}(x)",
-                f"    obj.{name} = x",
-            ]
-        lines += [
-            "    obj.extra_fields = {} if _known.issuperset(o) else _extras(o, _known)",
-            "    return obj",
-        ]
-        exec(compile("\n".join(lines), f"<tillpoint structure {cls.__name__}>", "exec"), namespace)
-        return namespace["structure"]  # type: ignore[no-any-return]
+    return structure_model
 
 
-def _extras(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in known}
+def _unstructure_optional_factory(t: Any) -> Callable[[Any], Any]:
+    inner, _ = _optional_parts(t)
+    hook = converter.get_unstructure_hook(inner)
+    if hook == identity:
+        return identity
+    return lambda value: None if value is None else hook(value)
 
 
-def _slow_field(field: attrs.Attribute[Any], wire: str, t: Any) -> Callable[[Any], Any]:
-    """Everything but the fast path: missing, null, conversion, and where it went wrong.
+def _unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
+    attrs.resolve_types(cls)
+    defaults = {a.name: a.default for a in attrs.fields(cls)}
+    # Leave out what was never set (UNSET) — but a real default such as
+    # CheckoutList.has_more=False is a value, and is written.
+    overrides: dict[str, Any] = {
+        name: override(rename=wire, omit_if_default=defaults[name] is UNSET)
+        for name, wire in wire_names(cls).items()
+    }
+    overrides["extra_fields"] = override(omit=True)
+    build = make_dict_unstructure_fn(cls, converter, **overrides)
 
-    The field's own hook is looked up on first use: a nested model that never turns
-    up in a response (most of them, in most responses) is never generated.
-    """
-    inner, allows_none = _optional_parts(t) if _is_optional_field(t) else (t, False)
-    default: Any = field.default
-    factory = default.factory if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
+    def unstructure_model(obj: Model) -> dict[str, Any]:
+        data = build(obj)
+        # Known fields win over a stale copy of the same name in extra_fields.
+        return {**obj.extra_fields, **data} if obj.extra_fields else data
 
-    def slow(value: Any) -> Any:
-        if value is _MISSING:
-            if factory is not None:
-                return factory()
-            raise _Problem(f"required field {wire} is missing")
-        if value is None:
-            if allows_none:
-                return None
-            raise _Problem("null is not allowed here", f".{wire}")
-        try:
-            return (_structure_hooks.get(inner) or structure_hook(inner))(value, inner)
-        except _Problem as problem:
-            raise problem.under(f".{wire}") from None
-        except (ValueError, TypeError) as exc:
-            raise _Problem(str(exc), f".{wire}") from None
-
-    return slow
+    return unstructure_model
 
 
-def _passthrough(value: Any, _: Any) -> Any:
-    return value
+# Later registrations win in cattrs' dispatch; these predicates do not overlap.
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(Decimal, _structure_decimal)
+converter.register_structure_hook(datetime, _structure_datetime)
+converter.register_structure_hook(date, _structure_date)
+converter.register_structure_hook_factory(_is_open_enum, lambda _: _structure_str)
+converter.register_structure_hook_factory(_is_optional_field, _structure_optional_factory)
+converter.register_structure_hook_factory(_is_list, _structure_list_factory)
+converter.register_structure_hook_factory(_is_dict, _structure_dict_factory)
+converter.register_structure_hook_factory(_is_model, _structure_model_factory)
+
+converter.register_unstructure_hook(datetime, _unstructure_datetime)
+converter.register_unstructure_hook(date, _unstructure_date)
+# Decimal stays a Decimal until json.dumps, where _json_default writes it exactly.
+converter.register_unstructure_hook(Decimal, identity)
+converter.register_unstructure_hook_factory(_is_optional_field, _unstructure_optional_factory)
+converter.register_unstructure_hook_factory(_is_open_enum, lambda _: identity)
+# Dict values are JSON already (or Decimals, written by _json_default).
+converter.register_unstructure_hook_factory(_is_dict, lambda _: identity)
+converter.register_unstructure_hook_factory(_is_model, _unstructure_model_factory)
+# UNSET is never unstructured (omit_if_default drops it) but keep it explicit.
+converter.register_unstructure_hook(type(UNSET), lambda _: None)
 
 
-# --- dispatch: which hook decodes a type ------------------------------------------
-
-_structure_hooks: dict[Any, StructureHook] = {}
-# Hooks that decode a nested type look it up here at each use (``_structure_hooks.get(t)
-# or structure_hook(t)``, inline on the hot path) rather than keep it: a model's hook is
-# replaced by a compiled one after its first objects, and its users must see the new one.
+# --- the two entry points ------------------------------------------------------------
 
 
-def structure_hook(t: Any) -> StructureHook:
-    """The hook that decodes JSON into ``t``: made on first use, then cached."""
-    hook = _structure_hooks.get(t)
-    if hook is None:
-        hook = _structure_hooks[t] = _make_structure_hook(t)
-    return hook
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a model from parsed JSON, or raise ``DecodeError`` saying where and why."""
+    try:
+        return converter.structure(data, cls)
+    except (BaseValidationError, ValueError, TypeError) as exc:
+        raise DecodeError(_describe(_name_of(cls), exc)) from None
+    except Exception as exc:  # a hook we did not write; still not the caller's traceback
+        raise DecodeError(_describe(_name_of(cls), exc)) from exc
 
 
-def _make_structure_hook(t: Any) -> StructureHook:
-    primitive = _PRIMITIVES.get(t)
-    if primitive is not None:
-        return primitive
-    if t is Any:
-        return _passthrough
-    if _is_model(t):
-        return _structure_model_factory(t)
-    if _is_optional_field(t):
-        return _structure_optional_factory(t)
-    if _is_open_enum(t):
-        return _structure_str
-    if _is_list(t):
-        return _structure_list_factory(t)
-    if _is_dict(t):
-        return _structure_dict_factory(t)
-    # Nothing the models use today; cattrs' own rules, rather than a wrong guess.
-    return _converter().get_structure_hook(t)
+def _name_of(cls: Any) -> str:
+    return getattr(cls, "__name__", None) or str(cls)
 
 
-def _is_ours(t: Any) -> bool:
-    return (
-        t in _PRIMITIVES
-        or _is_model(t)
-        or _is_optional_field(t)
-        or _is_open_enum(t)
-        or _is_list(t)
-        or _is_dict(t)
-    )
+def unstructure(obj: Any) -> Any:
+    """Turn a model (or list of models) into JSON-ready data."""
+    return converter.unstructure(obj)
 
 
-# --- encoding: the cattrs converter, built on first use ------------------------------
+# --- cattrs' validation errors, told as JSON paths -----------------------------------
 
-_converter_instance: cattrs.Converter | None = None
-
-
-def _converter() -> cattrs.Converter:
-    global _converter_instance
-    if _converter_instance is None:
-        _converter_instance = _build_converter()
-    return _converter_instance
+_SHOWN_PROBLEMS = 3
+"""A hostile body can fail in thousands of places; the message names the first few."""
 
 
-def __getattr__(name: str) -> Any:
-    # ``_serde.converter`` stays available, without importing cattrs until it is used.
-    if name == "converter":
-        return _converter()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def _describe(root: str, exc: BaseException) -> str:
+    problems = list(_problems(exc))
+    shown = "; ".join(f"{root}{path}: {reason}" for path, reason in problems[:_SHOWN_PROBLEMS])
+    more = len(problems) - _SHOWN_PROBLEMS
+    return f"{shown} (and {more} more)" if more > 0 else shown
 
 
-def _build_converter() -> cattrs.Converter:
-    import cattrs
-    from cattrs.fns import identity
-    from cattrs.gen import make_dict_unstructure_fn, override
-
-    converter = cattrs.Converter(detailed_validation=True)
-
-    def unstructure_optional_factory(t: Any) -> Callable[[Any], Any]:
-        inner, _ = _optional_parts(t)
-        hook = converter.get_unstructure_hook(inner)
-        if hook == identity:
-            return identity
-        return lambda value: None if value is None else hook(value)
-
-    def unstructure_model_factory(cls: type[Model]) -> Callable[[Model], dict[str, Any]]:
-        attrs.resolve_types(cls)
-        defaults = {a.name: a.default for a in attrs.fields(cls)}
-        # Leave out what was never set (UNSET) — but a real default such as
-        # CheckoutList.has_more=False is a value, and is written.
-        overrides: dict[str, Any] = {
-            name: override(rename=wire, omit_if_default=defaults[name] is UNSET)
-            for name, wire in wire_names(cls).items()
-        }
-        overrides["extra_fields"] = override(omit=True)
-        build = make_dict_unstructure_fn(cls, converter, **overrides)
-
-        def unstructure_model(obj: Model) -> dict[str, Any]:
-            data = build(obj)
-            # Known fields win over a stale copy of the same name in extra_fields.
-            return {**obj.extra_fields, **data} if obj.extra_fields else data
-
-        return unstructure_model
-
-    # Decoding through the converter decodes exactly as structure() does.
-    converter.register_structure_hook_factory(_is_ours, structure_hook)
-    converter.register_unstructure_hook(datetime, _unstructure_datetime)
-    converter.register_unstructure_hook(date, _unstructure_date)
-    # Decimal stays a Decimal until json.dumps, where _json_default writes it exactly.
-    converter.register_unstructure_hook(Decimal, identity)
-    converter.register_unstructure_hook_factory(_is_optional_field, unstructure_optional_factory)
-    converter.register_unstructure_hook_factory(_is_open_enum, lambda _: identity)
-    # Dict values are JSON already (or Decimals, written by _json_default).
-    converter.register_unstructure_hook_factory(_is_dict, lambda _: identity)
-    converter.register_unstructure_hook_factory(_is_model, unstructure_model_factory)
-    # UNSET is never unstructured (omit_if_default drops it) but keep it explicit.
-    converter.register_unstructure_hook(type(UNSET), lambda _: None)
-    return converter
+def _problems(exc: BaseException, path: str = "") -> typing.Iterator[tuple[str, str]]:
+    """Each leaf failure under ``exc`` with its JSON path (wire names, list indices)."""
+    if isinstance(exc, ClassValidationError):
+        by_attribute, unplaced = exc.group_exceptions()
+        names = wire_names(exc.cl) if _is_model(exc.cl) else {}
+        for sub, attribute in by_attribute:
+            wire = names.get(attribute.name, attribute.name)
+            if isinstance(sub, KeyError):  # generated code's o['wireName'] on a required field
+                yield f"{path}.{wire}", "required field is missing"
+            else:
+                yield from _problems(sub, f"{path}.{wire}")
+        for sub in unplaced:  # the attrs __init__ itself (a validator) refused
+            yield from _problems(sub, path)
+    elif isinstance(exc, IterableValidationError):
+        by_index, unplaced = exc.group_exceptions()
+        for sub, index in by_index:
+            yield from _problems(sub, f"{path}[{index.index}]")
+        for sub in unplaced:
+            yield from _problems(sub, path)
+    else:
+        yield path, str(exc) or type(exc).__name__
