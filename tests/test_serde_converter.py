@@ -4,16 +4,17 @@ errors come back as one DecodeError naming JSON paths."""
 from __future__ import annotations
 
 import re
+import typing
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import pytest
 
-from tillpoint import _serde
+from tillpoint import _serde, models
 from tillpoint._serde import DecodeError, structure
 from tillpoint.models import UNSET, Checkout, CheckoutList, Unset
-from tillpoint.models._base import DigitalRiverModel
+from tillpoint.models._base import DigitalRiverModel, Model
 
 SRC = Path(_serde.__file__).parent
 
@@ -88,3 +89,35 @@ def test_unknown_fields_survive_at_every_level() -> None:
     assert isinstance(checkout.items, list)
     assert checkout.items[0].extra_fields == {"future": {"x": 2}}
     assert _serde.unstructure(checkout) == data
+
+
+MODELS = sorted(
+    {
+        value
+        for name in models.__all__
+        if isinstance(value := getattr(models, name), type) and issubclass(value, Model)
+    },
+    key=lambda cls: cls.__name__,
+)
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.__name__)
+def test_field_types_are_typings_own(cls: type[Model]) -> None:
+    expected = typing.get_type_hints(cls)
+    resolved = _serde._field_types(cls)
+    assert set(resolved) == {a.name for a in attrs.fields(cls)}
+    for name, t in resolved.items():
+        assert t == expected[name], name
+    # ...and stored as attrs.resolve_types stores them, so cattrs need not resolve again.
+    _serde._resolve_types(cls)
+    assert all(a.type == expected[a.name] for a in attrs.fields(cls))
+
+
+def test_a_name_only_the_class_body_knows_falls_back_to_typing() -> None:
+    @attrs.define(kw_only=True)
+    class Local(Model):
+        Alias = int
+        count: Alias | None = None
+
+    assert _serde._field_types(Local)["count"] == int | None
+    assert structure({"count": 3}, Local).count == 3
