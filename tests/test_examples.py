@@ -271,6 +271,120 @@ def test_lambda_handler_in_process(load_example: Any, no_server_in_env: None) ->
     check_lambda_responses(run_lambda_invocations(module))
 
 
+def test_sync_lambda_handler_answers_as_the_async_one_does(
+    load_example: Any, tillpoint_env: str, tillpoint_sandbox: Sandbox
+) -> None:
+    module = load_example("lambda_sync")  # cold start: module-level façade, from env
+    assert module.tp.core.server_url == tillpoint_env
+    try:
+        # The same events, the same answers: no event loop, one kept-alive pool.
+        check_lambda_responses(run_lambda_invocations(module))
+    finally:
+        module.tp.close()
+    assert len(tillpoint_sandbox.checkouts.list([])["data"]) == 1
+
+
+# --- Flask ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def flask_app(load_example: Any, tillpoint_env: str) -> Iterator[tuple[Any, list[httpx.Request]]]:
+    """The app on the served sandbox, with a façade the test closes."""
+    from tillpoint.sync import Tillpoint
+
+    sent: list[httpx.Request] = []
+    tp = Tillpoint(retry_config=FAST, timeout_ms=500, hooks=Hooks(before_request=sent.append))
+    try:
+        yield load_example("flask_app").create_app(tp), sent
+    finally:
+        tp.close()
+
+
+def test_flask_app_creates_shows_and_lists_checkouts(
+    flask_app: tuple[Any, list[httpx.Request]],
+) -> None:
+    app, sent = flask_app
+    client = app.test_client()
+    created = client.post("/checkouts", json=cart(), headers={"Idempotency-Key": "k-7"})
+    assert created.status_code == 201, created.get_json()
+    checkout = created.get_json()
+    assert checkout["total"] == "9.0" and checkout["items"] == 1
+    assert sent[-1].headers["idempotency-key"] == "k-7"  # passed upstream
+
+    assert client.get(f"/checkouts/{checkout['id']}").get_json() == checkout
+    listed = client.get("/checkouts", query_string={"currency": "USD"}).get_json()
+    assert [c["id"] for c in listed] == [checkout["id"]]
+
+
+@pytest.mark.parametrize(
+    ("request_", "status", "error"),
+    [
+        (("GET", "/checkouts/chk_missing", None), 404, "Error404"),
+        (("GET", "/checkouts/%20", None), 422, "InvalidRequestError"),  # never sent
+        (("POST", "/checkouts", cart(currency="usd")), 400, "Error400"),
+        (("POST", "/checkouts", {"lines": []}), 400, "bad_request"),  # refused by the app
+    ],
+    ids=["404", "invalid-id", "upstream-400", "unreadable-cart"],
+)
+def test_flask_app_maps_what_the_caller_can_fix(
+    flask_app: tuple[Any, list[httpx.Request]],
+    request_: tuple[str, str, dict[str, Any] | None],
+    status: int,
+    error: str,
+) -> None:
+    app, _ = flask_app
+    method, path, body = request_
+    response = app.test_client().open(path, method=method, json=body)
+    assert response.status_code == status, response.get_json()
+    assert response.get_json()["error"] == error
+    assert response.get_json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "error"),
+    [
+        ({"status": 503, "retry_after": "0"}, 503, "Error503"),
+        ({"status": 500}, 502, "Error500"),
+        ({"drop_connection": True}, 502, "APIConnectionError"),
+    ],
+    ids=["503", "500", "connection"],
+)
+def test_flask_app_maps_upstream_failures(
+    flask_app: tuple[Any, list[httpx.Request]],
+    tillpoint_sandbox: Sandbox,
+    fault: dict[str, Any],
+    status: int,
+    error: str,
+) -> None:
+    app, sent = flask_app
+    tillpoint_sandbox.faults.add(
+        {"match": {"method": "GET", "path": "/checkouts/*"}, "count": 99, **fault}
+    )
+    response = app.test_client().get("/checkouts/chk_1")
+    assert response.status_code == status, response.get_json()
+    assert response.get_json() == {"error": error}  # upstream details stay server-side
+    assert len(sent) >= 1
+
+
+def test_flask_app_serves_many_threads_through_one_pool(
+    flask_app: tuple[Any, list[httpx.Request]],
+) -> None:
+    app, _ = flask_app
+    created = app.test_client().post("/checkouts", json=cart()).get_json()
+    statuses: list[int] = []
+
+    def views() -> None:
+        client = app.test_client()
+        statuses.extend(client.get(f"/checkouts/{created['id']}").status_code for _ in range(5))
+
+    threads = [threading.Thread(target=views) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [200] * 40
+
+
 # --- trio -----------------------------------------------------------------------------
 
 EXPECTED_TOTALS = {
