@@ -37,6 +37,7 @@ import pytest
 
 from tillpoint import Tillpoint, TillpointCore
 from tillpoint.sandbox import Sandbox
+from tillpoint.sync import Tillpoint as SyncTillpoint
 
 pytest_plugins = ["pytester"]
 
@@ -152,6 +153,8 @@ async def _run_page(blocks: list[Block], namespace: dict[str, Any]) -> int:
         for value in list(namespace.values()):
             if isinstance(value, (TillpointCore, Tillpoint)):
                 await value.aclose()
+            elif isinstance(value, SyncTillpoint):
+                await value.core.aclose()  # closes the sync pool too
     return ran
 
 
