@@ -8,13 +8,12 @@ wire name. ``None`` always means "not sent" and never reaches a parameter.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Literal
 
 import attrs
 
-from .. import _serde
 from ..errors import InvalidRequestError
 
 __all__ = ["Integer", "QueryParameter", "Range", "RangeOperator", "Text", "TextList"]
@@ -96,21 +95,55 @@ class Range:
                     f"{self.wire} takes eq, gt, gte, lt or lte, not {operator!r}",
                     parameter=self.wire,
                 )
-            pairs.append((f"{self.wire}[{operator}]", self._text(bound)))
+            pairs.append((f"{self.wire}[{operator}]", self._text(operator, bound)))
         return pairs
 
-    def _text(self, bound: object) -> str:
+    def _text(self, operator: str, bound: object) -> str:
         if self.of is datetime and isinstance(bound, datetime):
-            try:
-                return _serde.converter.unstructure(bound, datetime)  # type: ignore[no-any-return]
-            except ValueError as exc:  # a naive datetime
-                raise InvalidRequestError(f"{self.wire}: {exc}", parameter=self.wire) from None
+            return _whole_second(bound, operator, self.wire)
         # Money is exact: a Decimal or an int, never a float (nor a bool).
         if self.of is Decimal and isinstance(bound, (Decimal, int)) and not isinstance(bound, bool):
             return str(bound)
         raise InvalidRequestError(
             f"{self.wire} values must be {self.of.__name__}s", parameter=self.wire
         )
+
+
+_ONE_SECOND = timedelta(seconds=1)
+
+# Digital River writes every time in UTC to the whole second, so a bound with a
+# fraction can move to a whole second without changing which records it matches:
+# "at or after 5.3" is "at or after 6", "before 5.3" is "before 6" (round up);
+# "after 5.3" is "after 5", "at or before 5.3" is "at or before 5" (round down).
+# No whole second equals 5.3, so an ``eq`` with a fraction would match nothing.
+_ROUNDS_UP: frozenset[str] = frozenset(("gte", "lt"))
+
+
+def _whole_second(moment: datetime, operator: str, wire: str) -> str:
+    """``moment`` as Digital River writes time: UTC, whole seconds, ``Z``."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidRequestError(
+            f"{wire}: {moment!r} is naive; use a timezone-aware datetime "
+            "(tillpoint will not guess its time zone)",
+            parameter=wire,
+        )
+    try:
+        utc = moment.astimezone(timezone.utc)
+        if utc.microsecond:
+            if operator == "eq":
+                raise InvalidRequestError(
+                    f"{wire}: eq {moment.isoformat()} has a fraction of a second, but Digital "
+                    "River records whole seconds, so it would match nothing",
+                    parameter=wire,
+                )
+            utc = utc.replace(microsecond=0)
+            if operator in _ROUNDS_UP:
+                utc += _ONE_SECOND
+    except OverflowError:  # the conversion or the rounding left years 1-9999
+        raise InvalidRequestError(
+            f"{wire}: {moment.isoformat()} is out of range in UTC", parameter=wire
+        ) from None
+    return utc.replace(tzinfo=None).isoformat() + "Z"
 
 
 QueryParameter = Text | Integer | TextList | Range
