@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any
 
 from . import funcs
+from ._paging import following, in_walk_order
 from .core import TillpointCore
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class Checkouts:
         """Await for the first page, or ``async for`` over every checkout on every page.
 
         Takes ``checkouts_list``'s filters and options; ``.pages()`` iterates page by page.
+        Iteration walks away from the cursor: from newest to oldest, or with
+        ``ending_before=X`` from the checkout just newer than ``X`` to the newest.
         """
         return CheckoutPager(self._core, filters)
 
@@ -153,22 +156,18 @@ class CheckoutPager:
         return (await funcs.checkouts_list(self._core, **filters)).unwrap()
 
     async def pages(self) -> AsyncIterator[CheckoutList]:
-        """Every page, following ``starting_after`` the last id while ``has_more``."""
-        filters = dict(self._filters)
-        while True:
+        """Every page, in the direction the cursor asks: ``ending_before`` walks toward
+        newer checkouts, otherwise toward older ones. Each page is as the server sent
+        it, newest first."""
+        filters: dict[str, Any] | None = dict(self._filters)
+        while filters is not None:
             page = await self._page(filters)
             yield page
-            if not page.has_more or not page.data:
-                return
-            last = page.data[-1].id
-            if not isinstance(last, str):
-                return  # a page without ids cannot be followed
-            filters["starting_after"] = last
-            filters.pop("ending_before", None)
+            filters = following(filters, page)
 
     async def _checkouts(self) -> AsyncIterator[Checkout]:
         async for page in self.pages():
-            for checkout in page.data:
+            for checkout in in_walk_order(self._filters, page.data):
                 yield checkout
 
     def __aiter__(self) -> AsyncIterator[Checkout]:

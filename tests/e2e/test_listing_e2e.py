@@ -82,6 +82,25 @@ async def test_cursors_page_both_ways_and_ending_before_wins(
     assert ids_of(both) == newest_first[3:6]
 
 
+async def test_the_facade_walks_backwards_from_ending_before_and_stops(
+    core: TillpointCore, tp: Tillpoint, clock: FakeClock
+) -> None:
+    oldest_first = await make_many(core, clock, 7)
+    cursor = oldest_first[2]
+    newer = oldest_first[3:]
+    counted, attempts = counting(core)
+
+    walked = [
+        c.id async for c in Tillpoint(core=counted).checkouts.list(ending_before=cursor, limit=2)
+    ]
+
+    assert walked == newer  # every newer checkout once, oldest first; never the cursor
+    assert attempts == ["GET /checkouts"] * 2  # 4 newer at 2 a page: the second says no more
+    pages = [p async for p in tp.checkouts.list(ending_before=cursor, limit=3).pages()]
+    assert [ids_of(p) for p in pages] == [newer[2::-1], newer[3:]]
+    assert [p.has_more for p in pages] == [True, False]
+
+
 async def test_limits_outside_1_to_100_never_leave_the_client(core: TillpointCore) -> None:
     counted, attempts = counting(core)
 
