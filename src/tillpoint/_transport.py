@@ -4,7 +4,9 @@ Every operation in ``tillpoint.funcs`` ends in ``send``, which reads as a retry 
 around one attempt:
 
 * the retry loop asks ``_retrying.Retrying`` (pure decisions: retryable or not, how
-  long to wait) after each attempt, and waits with the driver's ``sleep``;
+  long to wait) after each attempt, and waits with the driver's ``sleep``; a request
+  that can find out whether an ambiguous failure took effect (``recover``) does that
+  first;
 * one attempt resolves the token, builds the request (``_request``: URL, headers,
   timeout), runs the ``before_request`` hooks, then sends it and reads the body
   within one deadline, through the pool the core holds (``_pool``).
@@ -20,11 +22,12 @@ httpx exception; cancellation always propagates, never becomes a value.
 
 from __future__ import annotations
 
+import enum
 import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import httpx
@@ -33,7 +36,7 @@ from . import _io, _loop
 from ._logging import log_attempt, log_retry, logger
 from ._redact import request_id_of
 from ._request import base_headers, join_url, timeout_for, with_auth
-from ._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, RetryRule
+from ._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, RetryRule, ambiguous
 from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
 from .hooks import run_before_request
 
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
     from .retries import RetryConfig
 
 # The retry rules are re-exported: operations name them from here.
-__all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "RetryRule", "send"]
+__all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "Lookup", "Recover", "RetryRule", "Retrying", "send"]
 
 Params = list[tuple[str, str | int | float | bool | None]] | None
 """Query parameters as httpx takes them, in order."""
@@ -62,6 +65,23 @@ async def resolve_token(auth: BearerAuth | None) -> str | None:
     return token
 
 
+class Lookup(enum.Enum):
+    """What a look-up after an ambiguous failure found, when not the call's result."""
+
+    ABSENT = "absent"
+    """Proven: the failed attempt did nothing, so trying again is safe."""
+    UNKNOWN = "unknown"
+    """The look-up failed too: answer with the original failure."""
+
+
+R = TypeVar("R")
+
+Recover = Callable[[Retrying], Awaitable["R | Lookup"]]
+"""Finds out, after an ambiguous failure, whether the request took effect: the call's
+result found another way, or a ``Lookup``. It is given the call's ``Retrying``, so
+that its own requests spend the call's attempts and time budget."""
+
+
 async def send(
     core: TillpointCore,
     *,
@@ -75,18 +95,46 @@ async def send(
     retries: RetryConfig | None,
     timeout_ms: int | None,
     http_headers: Mapping[str, str] | None,
-) -> tuple[httpx.Response | TillpointError, str | None]:
-    """Send with retries; return the final response or error, and the token used."""
-    retrying = Retrying(retries or core.retry_config, rule, started=_loop.now())
+    recover: Recover[R] | None = None,
+    retrying: Retrying | None = None,
+) -> tuple[httpx.Response | TillpointError | R, str | None]:
+    """Send with retries; return the final response or error, and the token used.
+
+    With ``recover``, an ambiguous failure (``_retrying.ambiguous``) is retried only
+    once ``recover`` proves it did nothing, and what ``recover`` finds instead is the
+    outcome. ``retrying`` makes this send part of a call already under way (its
+    ``retries`` is then unused).
+    """
+    if retrying is None:
+        retrying = Retrying(retries or core.retry_config, rule, started=_loop.now())
     call = _Call(core, operation, method, url, params, content, headers, timeout_ms, http_headers)
     while True:
         outcome, sent, token = await call.attempt(retrying.attempt)
-        delay = retrying.next_delay(outcome, sent=sent, now=_loop.now())
+        if recover is not None and ambiguous(outcome, sent=sent):
+            # Were it harmless, would a retry be allowed? Then wait as for one, and
+            # spend that attempt finding out instead.
+            delay = retrying.next_delay(outcome, sent=False, now=_loop.now(), rule=rule)
+            if delay is None:
+                return outcome, token
+            await _wait(call, retrying, delay)
+            found = await recover(retrying)
+            if found is Lookup.UNKNOWN:
+                return outcome, token
+            if found is not Lookup.ABSENT:
+                return found, token
+            sent = False  # proven to have done nothing
+        delay = retrying.next_delay(outcome, sent=sent, now=_loop.now(), rule=rule)
         if delay is None:
             return outcome, token
-        if logger.isEnabledFor(logging.INFO):
-            log_retry(operation, method, call.path, retrying.attempt, retrying.max_attempts, delay)
-        await call.io.sleep(delay)
+        await _wait(call, retrying, delay)
+
+
+async def _wait(call: _Call, retrying: Retrying, delay: float) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        log_retry(
+            call.operation, call.method, call.path, retrying.attempt, retrying.max_attempts, delay
+        )
+    await call.io.sleep(delay)
 
 
 @attrs.define(slots=True)

@@ -102,7 +102,8 @@ class TillpointCore:
     * ``client`` — your own ``httpx.AsyncClient`` (for async calls) or ``httpx.Client``
       (for ``tillpoint.sync`` calls); tillpoint never closes it;
     * ``hooks`` — :class:`tillpoint.hooks.Hooks`;
-    * ``api_version`` — sent as ``DigitalRiver-Version``;
+    * ``api_version`` — sent as ``DigitalRiver-Version`` (unset: ``2021-12-13``, the
+      version the models describe);
     * ``max_response_bytes`` — a larger body is an error, not a memory spike (32 MiB);
     * ``max_connections``/``max_keepalive_connections`` — the pool tillpoint creates
       (100/100: every connection it opens is kept for reuse);

@@ -31,6 +31,10 @@ class Ok(Generic[T]):
 
     value: T
     response: httpx.Response | None = attrs.field(default=None, repr=False, eq=False)
+    recovered: bool = attrs.field(default=False, kw_only=True, eq=False)
+    """True when the call's own answer was lost (say, the connection dropped after a
+    create was sent) and ``value`` was found by looking it up instead; ``response``
+    is then the look-up's. See docs/retries.md."""
 
     __match_args__ = ("value",)
 

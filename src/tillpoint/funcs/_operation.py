@@ -6,7 +6,8 @@ one is three steps, the first and last pure so that any driver can reuse them:
 
 * ``prepare`` — validate the caller's arguments and build a ``PreparedRequest``
   (raises ``InvalidRequestError``; sends nothing);
-* the transport sends it, with retries;
+* ``send`` — the transport sends it, with retries (and a create declared with a
+  ``recovery`` looks up what an ambiguous failure did before trying again);
 * ``interpret`` — map the response to ``Ok`` or ``Err``.
 
 ``call`` is the async driver: those steps, then the ``after_*`` hooks, which every
@@ -22,7 +23,7 @@ import os
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast
 from urllib.parse import quote
 
 import attrs
@@ -55,6 +56,7 @@ __all__ = [
     "Method",
     "Operation",
     "PreparedRequest",
+    "Recovery",
     "RequestBody",
     "declared_statuses",
     "header_value",
@@ -62,6 +64,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 
@@ -129,6 +132,16 @@ def _request_body(declared: RequestBody | type[Any] | None) -> RequestBody | Non
     return RequestBody(declared)
 
 
+class Recovery(Protocol):
+    """What a write declares to recover from an ambiguous failure (``_recovery``)."""
+
+    def recover(
+        self, core: TillpointCore, body: Any, options: RequestOptions
+    ) -> _transport.Recover[Ok[Any]] | None:
+        """The look-up for this call, or ``None`` if this body gives nothing to look for."""
+        ...
+
+
 @attrs.frozen(kw_only=True)
 class PreparedRequest:
     """Everything the transport needs to send one call: the output of ``prepare``."""
@@ -167,6 +180,9 @@ class Operation(Generic[T]):
     retry: _transport.RetryRule
     idempotency_key: bool = False
     """Mint an ``Idempotency-Key`` for every logical call (a caller's key wins)."""
+    recovery: Recovery | None = None
+    """How an ambiguous failure is proved harmless or turned into the result, for a
+    write the API gives no idempotency key (``_recovery.LookUp``)."""
 
     _declared: frozenset[int] = attrs.field(init=False)
     _path_names: tuple[str, ...] = attrs.field(init=False)
@@ -198,7 +214,25 @@ class Operation(Generic[T]):
             request = self.prepare(core, ids, query, body, options)
         except InvalidRequestError as error:
             return await _finish(core, Err(error))
-        outcome, token = await _transport.send(
+        recover = None if self.recovery is None else self.recovery.recover(core, body, options)
+        outcome, token = await self.send(core, request, recover=recover)
+        if isinstance(outcome, TillpointError):
+            return await _finish(core, Err(outcome))
+        if isinstance(outcome, Ok):  # found by ``recover``
+            return await _finish(core, outcome)
+        return await _finish(core, self.interpret(outcome, token))
+
+    async def send(
+        self,
+        core: TillpointCore,
+        request: PreparedRequest,
+        *,
+        recover: _transport.Recover[R] | None = None,
+        retrying: _transport.Retrying | None = None,
+    ) -> tuple[httpx.Response | TillpointError | R, str | None]:
+        """Send a prepared request through the transport, with retries (``retrying``
+        when it is made on behalf of a call already under way)."""
+        return await _transport.send(
             core,
             operation=self.name,
             method=request.method,
@@ -210,10 +244,9 @@ class Operation(Generic[T]):
             retries=request.retries,
             timeout_ms=request.timeout_ms,
             http_headers=request.http_headers,
+            recover=recover,
+            retrying=retrying,
         )
-        if isinstance(outcome, TillpointError):
-            return await _finish(core, Err(outcome))
-        return await _finish(core, self.interpret(outcome, token))
 
     def prepare(
         self,
@@ -316,7 +349,11 @@ class Operation(Generic[T]):
             # integer longer than sys.get_int_max_str_digits() (a hostile body).
             problem = f"the {response.status_code} response is not valid JSON ({exc})"
         else:
-            return Ok(value, response)
+            check = self.api.check_value
+            refused = check(value, response) if check is not None else None
+            if refused is None:
+                return Ok(value, response)
+            problem = refused
         return Err(
             ResponseValidationError(
                 redact(f"{self.name}: {problem}", token),
@@ -373,6 +410,7 @@ class Operation(Generic[T]):
 
 Headers = Callable[["TillpointCore", Any], dict[str, str]]
 ErrorModel = Callable[[dict[str, Any]], "type[ErrorBody] | None"]
+ValueCheck = Callable[[Any, "httpx.Response"], "str | None"]
 
 
 @attrs.frozen(kw_only=True)
@@ -388,6 +426,9 @@ class ApiProfile:
     """The model of an error body (a parsed JSON object), or ``None`` if it is not one."""
     check_id: Callable[[object, str], str] = require_id
     """The rule for a path parameter: returns it, or raises ``InvalidRequestError``."""
+    check_value: ValueCheck | None = None
+    """A decoded success body the models accept but the API must not have sent (say,
+    another version's shape): why it is refused, or ``None``."""
     statuses: frozenset[int] = attrs.field(init=False)
     """The statuses in ``errors``: every operation of the API has their classes."""
 
@@ -426,11 +467,14 @@ class ApiProfile:
         retry: _transport.RetryRule,
         body: RequestBody | type[Any] | None = None,
         idempotency_key: bool = False,
+        recovery: Recovery | None = None,
     ) -> Operation[T]:
-        """A POST: not idempotent by HTTP's definition, so each one states its retry rule."""
+        """A POST: not idempotent by HTTP's definition, so each one states its retry rule
+        (and, for a create, how to recover from a lost answer)."""
         return self._operation(
-            "POST", name, path, returns, errors, retry, body=body, idempotency_key=idempotency_key
-        )
+            "POST", name, path, returns, errors, retry,
+            body=body, idempotency_key=idempotency_key, recovery=recovery,
+        )  # fmt: skip
 
     def put(
         self, name: str, path: str, *, returns: type[T], errors: Any, body: type[Any]

@@ -32,9 +32,13 @@ from ..errors import (
     ResponseValidationError,
     SDKError,
 )
+from ..models._base import UNSET
 from ._operation import ApiProfile, RequestBody, header_value
+from ._recovery import LookUp
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..core import TillpointCore
     from ..models.errors import ErrorBody
     from ._options import SessionOptions
@@ -45,6 +49,7 @@ __all__ = [
     "DIGITAL_RIVER_VERSION",
     "GR4VY",
     "IDEMPOTENT",
+    "LookUp",
     "MERCHANT_ACCOUNT_HEADER",
     "NON_IDEMPOTENT",
     "AnyCallError",
@@ -87,6 +92,36 @@ def _digital_river_headers(core: TillpointCore, options: object) -> dict[str, st
     return {"DigitalRiver-Version": core.api_version or DIGITAL_RIVER_VERSION}
 
 
+# The top-level fields a checkout had before 2021-03-23, when they moved under
+# ``payment`` (api-contract §1.7); the 2021-12-13 models know none of them.
+_PRE_2021_03_23_FIELDS = frozenset({"sourceId", "sources", "creditAmount", "paymentSessionId"})
+
+
+def _digital_river_version_mismatch(value: object, response: httpx.Response) -> str | None:
+    """Refuse a checkout in a pre-2021-03-23 shape: the models would decode it with its
+    sources and payment session lost in ``extra_fields`` and ``payment`` unset."""
+    # A page's checkouts are in ``data``; any other answer is one object. Only a
+    # checkout has both ``payment`` and those old fields.
+    for record in getattr(value, "data", None) or (value,):
+        extra = getattr(record, "extra_fields", None)
+        if (
+            extra
+            and not _PRE_2021_03_23_FIELDS.isdisjoint(extra)
+            and getattr(record, "payment", None) is UNSET
+        ):
+            old = ", ".join(sorted(_PRE_2021_03_23_FIELDS.intersection(extra)))
+            sent = response.request.headers.get("DigitalRiver-Version", "none")
+            return (
+                f"the {response.status_code} response is a checkout in a DigitalRiver-Version "
+                f"before 2021-03-23 (top-level {old}, no payment), but tillpoint speaks "
+                f"{DIGITAL_RIVER_VERSION} (this request sent DigitalRiver-Version: {sent}). "
+                "Leave the core's api_version unset, or set it to "
+                f"{DIGITAL_RIVER_VERSION!r}, and check that nothing between tillpoint and "
+                "Digital River drops the header."
+            )
+    return None
+
+
 def _digital_river_error_model(data: dict[str, Any]) -> type[ErrorBody] | None:
     # Loaded with the first error body: a process whose calls succeed never needs it.
     from ..models.errors import DigitalRiverErrorBody
@@ -114,6 +149,7 @@ DIGITAL_RIVER = ApiProfile(
     errors=DigitalRiverError,
     headers=_digital_river_headers,
     error_model=_digital_river_error_model,
+    check_value=_digital_river_version_mismatch,
 )
 """Digital River Checkouts: ``DigitalRiver-Version`` pinned, ``{"type", "errors"}`` bodies."""
 

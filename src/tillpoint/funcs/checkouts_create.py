@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Union
 from ..errors import Error409
 from ..models._base import UNSET
 from ..models.checkouts import Checkout, CheckoutCreate
-from ._profiles import DIGITAL_RIVER, NON_IDEMPOTENT, DigitalRiverError, RequestBody
+from ._profiles import DIGITAL_RIVER, NON_IDEMPOTENT, DigitalRiverError, LookUp, RequestBody
+from .checkouts_list import _OPERATION as CHECKOUTS_LIST
 
 if TYPE_CHECKING:
     from ._options import Result, TillpointCore, Unpack, WriteOptions
@@ -25,12 +26,14 @@ def _missing(body: CheckoutCreate) -> tuple[str, str] | None:
     return None
 
 
-# Digital River documents no idempotency key, so a key tillpoint makes up is sent
-# (for servers and proxies that honour one) but not trusted: without the caller's
-# own key, only failures that surely did nothing are retried.
+# Digital River documents no idempotency key, so the key tillpoint mints is sent (for
+# servers and proxies that honour one) but not trusted. Its own key is the body's
+# upstreamId: an ambiguous failure of a create that carries one is looked up by it
+# before the create is tried again; without one, only what surely did nothing is retried.
 _OPERATION = DIGITAL_RIVER.post(
     "checkouts_create", "/checkouts", body=RequestBody(CheckoutCreate, check=_missing),
     returns=Checkout, errors=CheckoutsCreateError, retry=NON_IDEMPOTENT, idempotency_key=True,
+    recovery=LookUp(via=CHECKOUTS_LIST, key="upstream_id", filter="upstream_ids"),
 )  # fmt: skip
 
 
@@ -39,7 +42,12 @@ async def checkouts_create(
 ) -> Result[Checkout, CheckoutsCreateError]:
     """Create a checkout (the server answers 201). ``currency`` and ``items`` are required.
 
-    Pass ``idempotency_key=`` to make retries of ambiguous failures (a timeout after
-    sending, a 500) safe; one key is sent on every attempt of this call either way.
+    Give the body an ``upstream_id`` unique to this checkout to make it exactly-once:
+    if the answer is lost (the connection dropped after sending, a read timeout, a
+    500/502/504), tillpoint looks the id up and returns the checkout it finds
+    (``Ok.recovered``), or creates it again if none exists. Without one, such a failure
+    is returned, never retried. ``idempotency_key=`` is sent as ``Idempotency-Key``,
+    which Digital River ignores: pass one only if your own server or proxy dedupes on
+    it, since it lets tillpoint retry ambiguous failures blindly.
     """
     return await _OPERATION.call(core, body=body, options=options)
