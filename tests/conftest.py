@@ -6,7 +6,8 @@
 * ``served``: one sandbox served over HTTP on 127.0.0.1 for the whole session, emptied
   before each test that asks for it (starting a server per test would cost more than
   most of the tests);
-* ``mock_api``/``core``: a respx router and a core aimed at it, for wire-level tests.
+* ``mock_api``/``core``: a respx router and a core aimed at it, for wire-level tests;
+* ``sleeps``: the retry waits tillpoint asks for, on a virtual clock they advance.
 
 The project's own pytest plugin (``tillpoint.testing``) is active too: its
 ``tillpoint_sandbox``/``tillpoint_server_url`` give a test a sandbox of its own.
@@ -15,6 +16,7 @@ The project's own pytest plugin (``tillpoint.testing``) is active too: its
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
@@ -22,7 +24,7 @@ import pytest
 import respx
 from hypothesis import settings
 
-from tillpoint import BackoffStrategy, RetryConfig, TillpointCore
+from tillpoint import BackoffStrategy, RetryConfig, TillpointCore, _loop
 from tillpoint.sandbox import Sandbox, serve_in_thread
 from tillpoint.testing import FakeClock
 
@@ -85,3 +87,18 @@ async def core(mock_api: respx.MockRouter) -> AsyncIterator[TillpointCore]:
 
 def json_response(status: int, body: object, **headers: str) -> Callable[..., httpx.Response]:
     return lambda request: httpx.Response(status, json=body, headers=headers)
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    """The delays tillpoint asked for, on a virtual clock that they advance."""
+    recorded: list[float] = []
+    clock = [time.monotonic()]
+
+    async def fake_sleep(delay: float) -> None:
+        recorded.append(delay)
+        clock[0] += delay
+
+    monkeypatch.setattr(_loop, "sleep", fake_sleep)
+    monkeypatch.setattr(_loop, "now", lambda: clock[0])
+    yield recorded

@@ -142,6 +142,7 @@ def test_a_page_without_ids_ends_the_walk() -> None:
 
 # The façade, over respx.
 
+
 @pytest.fixture
 async def tp(mock_api: respx.MockRouter) -> Tillpoint:
     async with Tillpoint(bearer_auth=TOKEN, retry_config=RetryConfig.none()) as tp:

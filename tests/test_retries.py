@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -20,7 +20,6 @@ from tillpoint import (
     Ok,
     RetryConfig,
     TillpointCore,
-    _loop,
     errors,
     models,
 )
@@ -49,21 +48,6 @@ RETRIES = RetryConfig(
     ),
     max_attempts=4,
 )
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
-    """The delays tillpoint asked for, on a virtual clock that they advance."""
-    recorded: list[float] = []
-    clock = [time.monotonic()]
-
-    async def fake_sleep(delay: float) -> None:
-        recorded.append(delay)
-        clock[0] += delay
-
-    monkeypatch.setattr(_loop, "sleep", fake_sleep)
-    monkeypatch.setattr(_loop, "now", lambda: clock[0])
-    yield recorded
 
 
 @pytest.fixture
