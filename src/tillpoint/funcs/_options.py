@@ -33,8 +33,9 @@ class WriteOptions(RequestOptions, total=False):
     """Per-call options of writes that carry an idempotency key."""
 
     idempotency_key: str | None
-    """Sent as ``Idempotency-Key`` on every attempt; supplying one also lets tillpoint
-    retry failures that may have reached the server."""
+    """Sent as ``Idempotency-Key`` on every attempt. Digital River ignores it: supplying
+    one says that *your* server or proxy dedupes on it, so tillpoint retries failures
+    that may have reached the server (see docs/retries.md)."""
 
 
 class SessionOptions(RequestOptions, total=False):
