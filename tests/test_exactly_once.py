@@ -16,18 +16,10 @@ import httpx
 import pytest
 import respx
 
-from tillpoint import (
-    BackoffStrategy,
-    Err,
-    Hooks,
-    Ok,
-    RetryConfig,
-    Tillpoint,
-    TillpointCore,
-    errors,
-    models,
-)
+import tillpoint
+from tillpoint import BackoffStrategy, Err, Hooks, Ok, RetryConfig, errors, models
 from tillpoint._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, ambiguous
+from tillpoint.core import TillpointCore
 from tillpoint.funcs import checkouts_create
 
 from .conftest import TOKEN
@@ -266,7 +258,7 @@ async def test_the_facade_returns_the_recovered_checkout(
     mock_api.post("/checkouts").mock(side_effect=httpx.ReadTimeout("slow"))
     mock_api.get("/checkouts").mock(return_value=listing(CREATED))
 
-    checkout = await Tillpoint(core=core).checkouts.create(order())
+    checkout = await tillpoint.Tillpoint(core=core).checkouts.create(order())
 
     assert checkout.id == "c1"
 

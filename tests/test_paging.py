@@ -83,14 +83,22 @@ def walk(listing: Listing, filters: dict[str, Any]) -> tuple[list[str], int]:
 listings = st.integers(min_value=1, max_value=40).map(
     lambda n: Listing([f"c{n - i:02}" for i in range(n)])
 )
+limits = st.integers(min_value=1, max_value=12)
 
 
-@given(listing=listings, limit=st.integers(min_value=1, max_value=12), data=st.data())
+@st.composite
+def cursors(draw: st.DrawFn) -> tuple[Listing, int, str]:
+    """A listing, a page size, and one of the listing's ids as the cursor."""
+    listing = draw(listings)
+    return listing, draw(limits), draw(st.sampled_from(listing.newest_first))
+
+
+@given(cursors())
 def test_ending_before_walks_every_newer_record_once_oldest_first(
-    listing: Listing, limit: int, data: st.DataObject
+    case: tuple[Listing, int, str],
 ) -> None:
+    listing, limit, cursor = case
     ids = listing.newest_first
-    cursor = data.draw(st.sampled_from(ids))
     newer = ids[: ids.index(cursor)]
 
     met, _ = walk(listing, {"limit": limit, "ending_before": cursor})
@@ -99,31 +107,32 @@ def test_ending_before_walks_every_newer_record_once_oldest_first(
     assert cursor not in met
 
 
-@given(listing=listings, limit=st.integers(min_value=1, max_value=12), data=st.data())
+@given(cursors())
 def test_starting_after_walks_every_older_record_once_newest_first(
-    listing: Listing, limit: int, data: st.DataObject
+    case: tuple[Listing, int, str],
 ) -> None:
+    listing, limit, cursor = case
     ids = listing.newest_first
-    cursor = data.draw(st.sampled_from(ids))
 
     met, _ = walk(listing, {"limit": limit, "starting_after": cursor})
 
     assert met == ids[ids.index(cursor) + 1 :]
 
 
-@given(listing=listings, limit=st.integers(min_value=1, max_value=12), data=st.data())
+@given(cursors(), st.data())
 def test_with_both_cursors_the_walk_follows_ending_before_as_the_server_does(
-    listing: Listing, limit: int, data: st.DataObject
+    case: tuple[Listing, int, str], data: st.DataObject
 ) -> None:
+    listing, limit, before = case
     ids = listing.newest_first
-    before, after = data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(ids))
+    after = data.draw(st.sampled_from(ids))
 
     met, _ = walk(listing, {"limit": limit, "ending_before": before, "starting_after": after})
 
     assert met == ids[: ids.index(before)][::-1]
 
 
-@given(listing=listings, limit=st.integers(min_value=1, max_value=12))
+@given(listing=listings, limit=limits)
 def test_without_a_cursor_the_walk_meets_everything_newest_first(
     listing: Listing, limit: int
 ) -> None:
