@@ -284,3 +284,20 @@ def test_an_ambiguous_failure_proved_harmless_is_retryable_under_any_rule() -> N
     retrying = Retrying(config, NON_IDEMPOTENT, started=0)
     assert retrying.next_delay(httpx.Response(408), sent=True, now=0, rule=IDEMPOTENT) is not None
     assert retrying.next_delay(httpx.Response(408), sent=True, now=0, rule=IDEMPOTENT) is None
+
+
+def test_the_sync_functions_recover_the_same_way(mock_api: respx.MockRouter) -> None:
+    from tillpoint import sync
+
+    post = mock_api.post("/checkouts").mock(side_effect=httpx.RemoteProtocolError("dropped"))
+    lookup = mock_api.get("/checkouts").mock(return_value=listing(CREATED))
+    fast = RetryConfig(backoff=BackoffStrategy(initial_interval=1, max_interval=2))
+
+    core = TillpointCore(bearer_auth=TOKEN, retry_config=fast)
+    try:
+        result = sync.checkouts_create(core, order())
+    finally:
+        core.close()
+
+    assert isinstance(result, Ok) and result.recovered and result.value.id == "c1"
+    assert post.call_count == 1 and lookup.call_count == 1

@@ -199,3 +199,16 @@ async def test_facade_stops_at_once_before_the_newest(
 
     assert [c async for c in tp.checkouts.list(ending_before="c9")] == []
     assert route.call_count == 1
+
+
+def test_the_sync_facade_walks_backwards_too(mock_api: respx.MockRouter) -> None:
+    from tillpoint import sync
+
+    mock_api.get("/checkouts").mock(side_effect=TEN.respond)
+
+    with sync.Tillpoint(bearer_auth=TOKEN, retry_config=RetryConfig.none()) as tp:
+        ids = [c.id for c in tp.checkouts.list(ending_before="c6", limit=2)]
+        pages = [[c.id for c in p.data] for p in tp.checkouts.list(ending_before="c6").pages()]
+
+    assert ids == ["c7", "c8", "c9"]
+    assert pages == [["c9", "c8", "c7"]]
