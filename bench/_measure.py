@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "AsyncCall",
     "Row",
     "Target",
     "fmt_bytes",
+    "fmt_ratio",
     "fmt_seconds",
     "interleave",
+    "interleave_batches",
     "median",
+    "per_call_cost",
     "pair_ratio",
     "render",
     "timed",
@@ -51,7 +55,8 @@ class Row:
     """The measured side's figure (tillpoint's, unless the row says otherwise), with its unit."""
     baseline: str
     """The baseline's figure, with its unit (context only)."""
-    ratio: float
+    ratio: float | None
+    """``None``: not measured (the row says why); always a miss if it has a target."""
     target: Target | None = None
     note: str = ""
     failed: bool = False
@@ -59,10 +64,10 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        if self.failed:
-            return "MISS"
         if self.target is None:
-            return "info"
+            return "MISS" if self.failed else "info"
+        if self.failed or self.ratio is None:
+            return "MISS"
         return "PASS" if self.target.met(self.ratio) else "MISS"
 
 
@@ -102,6 +107,54 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def per_call_cost(fn: Callable[[], object], calls: int) -> Callable[[], float]:
+    """A cost for :func:`interleave`: the mean seconds of ``calls`` calls of ``fn`` in a row."""
+
+    def cost() -> float:
+        started = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        return (time.perf_counter() - started) / calls
+
+    return cost
+
+
+AsyncCall = Callable[[], Awaitable[object]]
+
+
+async def _batch(call: AsyncCall, calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        await call()
+    return (time.perf_counter() - started) / calls
+
+
+async def interleave_batches(
+    subject: AsyncCall, baseline: AsyncCall, pairs: int, calls: int
+) -> tuple[list[float], list[float]]:
+    """:func:`interleave` on one event loop: each cost is the mean of ``calls`` awaited calls.
+
+    A warm-up first (hooks generated, pools and connections made, caches hot).
+    """
+    for _ in range(max(3, calls // 10)):
+        await subject()
+        await baseline()
+    ours: list[float] = []
+    theirs: list[float] = []
+    for index in range(pairs):
+        if index % 2:
+            theirs.append(await _batch(baseline, calls))
+            ours.append(await _batch(subject, calls))
+        else:
+            ours.append(await _batch(subject, calls))
+            theirs.append(await _batch(baseline, calls))
+    return ours, theirs
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.2f}x"
+
+
 def fmt_seconds(seconds: float) -> str:
     if seconds >= 1:
         return f"{seconds:.2f} s"
@@ -129,7 +182,7 @@ def render(rows: list[Row]) -> str:
                 name + (f" ({row.note})" if row.note else ""),
                 row.subject,
                 row.baseline,
-                f"{row.ratio:.2f}x",
+                fmt_ratio(row.ratio),
                 str(row.target) if row.target else "—",
                 row.verdict,
             )

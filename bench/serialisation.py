@@ -19,16 +19,9 @@ from tillpoint import _serde
 from tillpoint.models import CheckoutList
 
 from . import payloads
-from ._measure import Row, fmt_seconds, interleave, median, pair_ratio, timed
+from ._measure import Row, fmt_seconds, interleave, median, pair_ratio, per_call_cost
 
 __all__ = ["run"]
-
-
-def _per_call(fn: Callable[[], object], repeat: int) -> Callable[[], float]:
-    def cost() -> float:
-        return timed(lambda: [fn() for _ in range(repeat)]) / repeat
-
-    return cost
 
 
 def run(*, pairs: int = 11, repeat: int = 20) -> list[Row]:
@@ -68,7 +61,7 @@ def run(*, pairs: int = 11, repeat: int = 20) -> list[Row]:
     ]
     rows = []
     for name, ours, raw, note in cases:
-        a, b = interleave(pairs, _per_call(ours, repeat), _per_call(raw, repeat))
+        a, b = interleave(pairs, per_call_cost(ours, repeat), per_call_cost(raw, repeat))
         rows.append(
             Row(
                 "serialisation",
