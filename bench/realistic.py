@@ -2,7 +2,7 @@
 
 A throw-away CA and server certificate (``bench._tls``); the 10-line-item checkout
 served over TLS from a separate process (``bench._server``); both sides trusting the
-CA through ``SSL_CERT_FILE``. Every figure is a median of interleaved pairs in this
+CA through ``SSL_CERT_FILE`` (certifi's bundle plus the CA: see ``bench._tls``). Every figure is a median of interleaved pairs in this
 one run, the ratio tillpoint / raw httpx:
 
 * cold start — a fresh process: import, core, TLS handshake, first ``checkouts_get``
@@ -238,7 +238,7 @@ def run(
         tmp = Path(name)
         certificates = make_certificates(tmp)
         with (
-            trusting(certificates.ca_file),
+            trusting(certificates.trust_file),
             served(payloads.full_checkout_bytes(), certificates) as base_url,
         ):
             sides = _Sides(base_url)
