@@ -2,8 +2,9 @@
 
 A throw-away CA and server certificate (``bench._tls``); the 10-line-item checkout
 served over TLS from a separate process (``bench._server``); both sides trusting the
-CA through ``SSL_CERT_FILE`` (certifi's bundle plus the CA: see ``bench._tls``). Every figure is a median of interleaved pairs in this
-one run, the ratio tillpoint / raw httpx:
+CA through ``SSL_CERT_FILE`` (certifi's bundle plus the CA: see ``bench._tls``).
+Every figure is a median of interleaved pairs in this one run, the ratio
+tillpoint / raw httpx:
 
 * cold start — a fresh process: import, core, TLS handshake, first ``checkouts_get``
   (target ≤ 1.10x);
