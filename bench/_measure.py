@@ -101,6 +101,26 @@ def pair_ratio(ours: list[float], theirs: list[float]) -> float:
     return median(a / b for a, b in zip(ours, theirs, strict=True))
 
 
+def paired_row(
+    group: str,
+    name: str,
+    ours: list[float],
+    theirs: list[float],
+    target: Target | None = None,
+    note: str = "",
+) -> Row:
+    """The row for seconds measured in interleaved pairs: both medians, the pair ratio."""
+    return Row(
+        group,
+        name,
+        fmt_seconds(median(ours)),
+        fmt_seconds(median(theirs)),
+        pair_ratio(ours, theirs),
+        target,
+        note,
+    )
+
+
 def timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
     fn()

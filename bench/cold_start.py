@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from . import payloads
-from ._measure import Row, Target, fmt_seconds, median, pair_ratio
+from ._measure import Row, Target, fmt_seconds, pair_ratio, paired_row
 
 __all__ = ["SCRIPTS", "cold_start_row", "importtime_report", "measure", "run"]
 
@@ -210,14 +210,8 @@ def cold_start_row(
     """Interleaved pairs of fresh processes running ``scripts`` (ours, theirs): one row."""
     ours, theirs, ours_wall, theirs_wall = _pairs(*scripts, pairs, body_file, url)
     wall = pair_ratio(ours_wall, theirs_wall)
-    return Row(
-        group,
-        name,
-        fmt_seconds(median(ours)),
-        fmt_seconds(median(theirs)),
-        pair_ratio(ours, theirs),
-        target,
-        note=f"{note}; whole process incl. interpreter {wall:.2f}x",
+    return paired_row(
+        group, name, ours, theirs, target, f"{note}; whole process incl. interpreter {wall:.2f}x"
     )
 
 

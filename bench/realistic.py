@@ -35,11 +35,9 @@ from . import payloads
 from ._measure import (
     Row,
     Target,
-    fmt_seconds,
     interleave,
     interleave_batches,
-    median,
-    pair_ratio,
+    paired_row,
     per_call_cost,
 )
 from ._mock import TOKEN
@@ -116,12 +114,11 @@ def _warm(sides: _Sides, pairs: int, invocations: int) -> Row:
     raw = per_call_cost(lambda: asyncio.run(sides.raw_invocation()), invocations)
     ours(), raw()  # warm-up: imports, hooks, the first decode
     a, b = interleave(pairs, ours, raw)
-    return Row(
+    return paired_row(
         GROUP,
         "warm invocation: asyncio.run per call, module-level core vs raw client per invocation",
-        fmt_seconds(median(a)),
-        fmt_seconds(median(b)),
-        pair_ratio(a, b),
+        a,
+        b,
         Target("at_most", 0.60),
         f"each a new event loop; median of {pairs} pairs of {invocations} invocations",
     )
@@ -135,12 +132,11 @@ def _steady(sides: _Sides, pairs: int, calls: int) -> Row:
             )
 
     a, b = asyncio.run(main())
-    return Row(
+    return paired_row(
         GROUP,
         "steady checkouts_get over kept-alive TLS vs raw AsyncClient.get + json.loads",
-        fmt_seconds(median(a)),
-        fmt_seconds(median(b)),
-        pair_ratio(a, b),
+        a,
+        b,
         Target("at_most", 1.05),
         f"one event loop; median of {pairs} pairs of {calls} calls",
     )
@@ -164,12 +160,11 @@ def _sync(sides: _Sides, pairs: int, calls: int) -> Row:
         for _ in range(max(3, calls // 10)):  # warm-up: connections made, caches hot
             ours(), raw()
         a, b = interleave(pairs, per_call_cost(ours, calls), per_call_cost(raw, calls))
-    return Row(
+    return paired_row(
         GROUP,
         name,
-        fmt_seconds(median(a)),
-        fmt_seconds(median(b)),
-        pair_ratio(a, b),
+        a,
+        b,
         target,
         f"median of {pairs} pairs of {calls} calls",
     )
@@ -191,12 +186,11 @@ def _serverless(sides: _Sides, pairs: int, invocations: int) -> list[Row]:
         kept(), fresh()  # warm-up
         a, b = interleave(pairs, fresh, kept)
         rows = [
-            Row(
+            paired_row(
                 group,
                 "asyncio.run per invocation vs a persistent loop (both module-level cores)",
-                fmt_seconds(median(a)),
-                fmt_seconds(median(b)),
-                pair_ratio(a, b),
+                a,
+                b,
                 note="a new loop: a new connection and TLS handshake each time",
             )
         ]
@@ -211,12 +205,11 @@ def _serverless(sides: _Sides, pairs: int, invocations: int) -> list[Row]:
             sync()
             c, d = interleave(pairs, sync, kept)
             rows.append(
-                Row(
+                paired_row(
                     group,
                     "the sync API vs a persistent loop",
-                    fmt_seconds(median(c)),
-                    fmt_seconds(median(d)),
-                    pair_ratio(c, d),
+                    c,
+                    d,
                     note="kept-alive connection",
                 )
             )
