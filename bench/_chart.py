@@ -34,7 +34,8 @@ def draw(rows: list[Row], path: Path, title: str) -> Path:
             labels.append(f"{row.group} · {_short(row.name)}\n{row.target}, {direction}")
             if row.ratio is not None:
                 axes.barh(y, row.ratio, color=_COLOURS[row.verdict], height=0.6)
-                axes.text(row.ratio * 1.03, y, f"{row.ratio:.2f}x {row.verdict}", va="center")
+                label_at = max(row.ratio, row.target.limit) * 1.05  # clear of the tick
+                axes.text(label_at, y, f"{row.ratio:.2f}x {row.verdict}", va="center")
             else:
                 axes.text(0.55, y, f"n/a {row.verdict}", va="center", color=_COLOURS["MISS"])
             axes.plot([row.target.limit] * 2, [y - 0.4, y + 0.4], color="black", linewidth=2)
@@ -48,7 +49,7 @@ def draw(rows: list[Row], path: Path, title: str) -> Path:
         axes.set_xticks(ticks, [f"{tick:g}x" for tick in ticks])
         axes.minorticks_off()
         axes.axvline(1.0, color="grey", linewidth=0.8, linestyle=":")
-        axes.set_xlabel("ratio (tillpoint / baseline; black tick: target)")
+        axes.set_xlabel("ratio, as in the table (black tick: the target)")
         axes.set_title(title, fontsize=10)
         figure.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
