@@ -54,7 +54,6 @@ def test_the_bench_server_speaks_tls_with_the_throwaway_ca_only(tmp_path: Path) 
         pass
 
 
-@pytest.mark.slow
 def test_the_realistic_suite_produces_every_row_over_https() -> None:
     rows = realistic.run(cold_pairs=1, pairs=1, calls=2, invocations=1, rounds=1, requests=20)
     names = [row.name for row in rows]
