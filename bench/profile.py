@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import json
@@ -93,7 +94,8 @@ def _sync(base_url: str, calls: int, top: int) -> list[str]:
             for _ in range(calls):
                 assert checkouts_get(core, payloads.CHECKOUT_ID).ok
 
-        sections.append(_report(f"tillpoint sync checkouts_get, {calls} calls", ours, top))
+        with contextlib.closing(core):
+            sections.append(_report(f"tillpoint sync checkouts_get, {calls} calls", ours, top))
     with httpx.Client() as client:
 
         def raw() -> None:

@@ -23,6 +23,7 @@ Then, for ``docs/serverless.md``, the absolute cost of one invocation three ways
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -149,7 +150,7 @@ def _sync(sides: _Sides, pairs: int, calls: int) -> Row:
     if sync_get is None:
         return Row(GROUP, name, SYNC_MISSING, "—", None, target, failed=True)
     core = sides.new_core()
-    with httpx.Client() as client:
+    with httpx.Client() as client, contextlib.closing(core):
 
         def ours() -> object:
             return _ok(sync_get(core, payloads.CHECKOUT_ID))
@@ -180,6 +181,7 @@ def _serverless(sides: _Sides, pairs: int, invocations: int) -> list[Row]:
     group = "serverless: one warm invocation"
     kept_core, fresh_core = sides.new_core(), sides.new_core()
     loop = asyncio.new_event_loop()
+    stack = contextlib.ExitStack()
     try:
         kept = per_call_cost(lambda: loop.run_until_complete(sides.ours(kept_core)), invocations)
         fresh = per_call_cost(lambda: asyncio.run(sides.ours(fresh_core)), invocations)
@@ -198,7 +200,7 @@ def _serverless(sides: _Sides, pairs: int, invocations: int) -> list[Row]:
         if sync_get is None:
             rows.append(Row(group, "the sync API vs a persistent loop", SYNC_MISSING, "—", None))
         else:
-            sync_core = sides.new_core()
+            sync_core = stack.enter_context(contextlib.closing(sides.new_core()))
             sync = per_call_cost(
                 lambda: _ok(sync_get(sync_core, payloads.CHECKOUT_ID)), invocations
             )
@@ -216,6 +218,7 @@ def _serverless(sides: _Sides, pairs: int, invocations: int) -> list[Row]:
         loop.run_until_complete(kept_core.aclose())
     finally:
         loop.close()
+        stack.close()
     return rows
 
 
