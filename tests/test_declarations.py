@@ -196,6 +196,8 @@ def test_a_call_that_does_not_fit_its_declaration_is_a_programming_error() -> No
 
     with pytest.raises(TypeError, match="takes 1 ids"):
         operation.prepare(core, (), None, None, {})
-    with pytest.raises(TypeError, match="no query parameter"):
+    with pytest.raises(TypeError, match="'limt'; did you mean 'limit'"):
         operation.prepare(core, ("t1",), {"limt": 5}, None, {})
+    with pytest.raises(TypeError, match="'limt'; did you mean 'limit'"):
+        operation.prepare(core, ("t1",), None, None, {"limt": 5})  # type: ignore[typeddict-unknown-key]
     assert operation.prepare(core, ("t1",), {"limit": 5}, None, {}).query == [("limit", "5")]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import attrs
 
+from ._keywords import keywords_of, refuse_unknown, suggesting
 from ._logging import configure_from_env
 from ._pool import Pool, Verify
 from .hooks import Hooks
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     import httpx
-    from typing_extensions import Self
+    from typing_extensions import Self, Unpack
 
-__all__ = ["SERVERS", "BearerAuth", "TillpointCore"]
+__all__ = ["SERVERS", "BearerAuth", "CoreOptions", "TillpointCore"]
 
 BearerAuth = str | Callable[[], str] | Callable[[], Awaitable[str]]
 """A token, or a sync or async callable returning one; callables run on every attempt."""
@@ -71,6 +72,30 @@ def check_server_url(url: str, *, allow_insecure_http: bool) -> str:
             "network unencrypted. Use https://, a loopback host, or allow_insecure_http=True."
         )
     return url.rstrip("/")
+
+
+class CoreOptions(TypedDict, total=False):
+    """The keywords ``TillpointCore(...)`` and ``Tillpoint(...)`` take (see
+    :class:`TillpointCore` for each one's meaning and default)."""
+
+    bearer_auth: BearerAuth | None
+    server_url: str | None
+    server: Literal["digitalriver", "sandbox", "production"] | str | None
+    id: str | None
+    merchant_account_id: str | None
+    retry_config: RetryConfig | None
+    timeout_ms: int | None
+    client: httpx.AsyncClient | httpx.Client | None
+    hooks: Hooks | None
+    api_version: str | None
+    max_response_bytes: int
+    max_connections: int
+    max_keepalive_connections: int
+    allow_insecure_http: bool
+    verify: Verify
+
+
+_CORE_OPTIONS = keywords_of(CoreOptions)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,25 +144,13 @@ class TillpointCore:
 
     __slots__ = ("_config", "_pool")
 
-    def __init__(
-        self,
-        *,
-        bearer_auth: BearerAuth | None = None,
-        server_url: str | None = None,
-        server: Literal["digitalriver", "sandbox", "production"] | str | None = None,
-        id: str | None = None,
-        merchant_account_id: str | None = None,
-        retry_config: RetryConfig | None = None,
-        timeout_ms: int | None = None,
-        client: httpx.AsyncClient | httpx.Client | None = None,
-        hooks: Hooks | None = None,
-        api_version: str | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        max_keepalive_connections: int = DEFAULT_MAX_KEEPALIVE_CONNECTIONS,
-        allow_insecure_http: bool = False,
-        verify: Verify = True,
-    ) -> None:
+    def __init__(self, **options: Unpack[CoreOptions]) -> None:
+        if not options.keys() <= _CORE_OPTIONS:
+            refuse_unknown("TillpointCore", options, _CORE_OPTIONS)
+        bearer_auth = options.get("bearer_auth")
+        timeout_ms = options.get("timeout_ms")
+        max_response_bytes = options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+        allow_insecure_http = options.get("allow_insecure_http", False)
         configure_from_env()  # TILLPOINT_LOG=debug|info
         if bearer_auth is None:
             bearer_auth = os.environ.get("TILLPOINT_BEARER_AUTH") or None
@@ -147,18 +160,27 @@ class TillpointCore:
             raise ValueError("max_response_bytes must be > 0")
         self._config = _Config(
             bearer_auth=bearer_auth,
-            server_url=_resolve_server(server_url, server, id, allow_insecure_http),
-            merchant_account_id=merchant_account_id
+            server_url=_resolve_server(
+                options.get("server_url"),
+                options.get("server"),
+                options.get("id"),
+                allow_insecure_http,
+            ),
+            merchant_account_id=options.get("merchant_account_id")
             or os.environ.get("TILLPOINT_MERCHANT_ACCOUNT_ID")
             or None,
-            retry_config=retry_config or RetryConfig(),
+            retry_config=options.get("retry_config") or RetryConfig(),
             timeout_ms=timeout_ms or DEFAULT_TIMEOUT_MS,
-            hooks=hooks or Hooks(),
-            api_version=api_version,
+            hooks=options.get("hooks") or Hooks(),
+            api_version=options.get("api_version"),
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
         )
-        self._pool = Pool(client, (max_connections, max_keepalive_connections), verify)
+        limits = (
+            options.get("max_connections", DEFAULT_MAX_CONNECTIONS),
+            options.get("max_keepalive_connections", DEFAULT_MAX_KEEPALIVE_CONNECTIONS),
+        )
+        self._pool = Pool(options.get("client"), limits, options.get("verify", True))
 
     # --- configuration, read-only ---
 
@@ -198,6 +220,7 @@ class TillpointCore:
     def bearer_auth(self) -> BearerAuth | None:
         return self._config.bearer_auth
 
+    @suggesting
     def with_options(
         self,
         *,

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self, Unpack
 
+    from .core import CoreOptions
     from .funcs._options import RequestOptions, SessionOptions, WriteOptions
+    from .funcs.checkouts_list import CheckoutsListParameters
     from .models.checkouts import Checkout, CheckoutCreate, CheckoutList, CheckoutUpdate, Source
     from .models.sessions import CheckoutSession, CheckoutSessionCreate
 
@@ -37,7 +39,9 @@ class Tillpoint:
     Takes the same keyword arguments as ``TillpointCore``, or an existing ``core=``.
     """
 
-    def __init__(self, *, core: TillpointCore | None = None, **options: Any) -> None:
+    def __init__(
+        self, *, core: TillpointCore | None = None, **options: Unpack[CoreOptions]
+    ) -> None:
         if core is not None and options:
             raise TypeError("pass either core= or TillpointCore options, not both")
         self.core = core if core is not None else TillpointCore(**options)
@@ -69,14 +73,21 @@ class Checkouts:
     def __init__(self, core: TillpointCore) -> None:
         self._core = core
 
-    def list(self, **filters: Any) -> CheckoutPager:
+    def list(self, **filters: Unpack[CheckoutsListParameters]) -> CheckoutPager:
         """Await for the first page, or ``async for`` over every checkout on every page.
 
         Takes ``checkouts_list``'s filters and options; ``.pages()`` iterates page by page.
         Iteration walks away from the cursor: from newest to oldest, or with
         ``ending_before=X`` from the checkout just newer than ``X`` to the newest.
         """
-        return CheckoutPager(self._core, filters)
+        from ._keywords import keywords_of, refuse_unknown
+        from .funcs.checkouts_list import CheckoutsListParameters
+
+        # Refused now, not at the first page: the mistake is in this line of the caller's.
+        accepted = keywords_of(CheckoutsListParameters)
+        if not filters.keys() <= accepted:
+            refuse_unknown("list", filters, accepted)
+        return CheckoutPager(self._core, dict(filters))
 
     async def create(self, body: CheckoutCreate, /, **options: Unpack[WriteOptions]) -> Checkout:
         """Create a checkout."""

@@ -29,6 +29,7 @@ from urllib.parse import quote
 import attrs
 
 from .. import _serde, _transport
+from .._keywords import keywords_of, refuse_unknown
 from .._redact import redact, request_id_of
 from ..errors import (
     STATUS_OF,
@@ -41,6 +42,8 @@ from ..errors import (
 )
 from ..hooks import run_after
 from ..result import Err, Ok
+from ._checks import check_auth, check_options, header_value, require_id
+from ._options import RequestOptions
 
 if TYPE_CHECKING:
     import httpx
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
     from ..core import TillpointCore
     from ..models.errors import ErrorBody
     from ..retries import RetryConfig
-    from ._options import RequestOptions, WriteOptions
+    from ._options import WriteOptions
     from ._query import QueryParameter
 
 __all__ = [
@@ -68,6 +71,8 @@ R = TypeVar("R")
 
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 
+_REQUEST_OPTIONS = keywords_of(RequestOptions)
+
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-]+")
@@ -81,28 +86,6 @@ def _segment(value: str) -> str:
     # and dot segments, which URL normalisation would otherwise resolve away.
     encoded = quote(value, safe="")
     return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
-
-
-def require_id(value: object, name: str) -> str:
-    """Check a path parameter: a non-blank string, or ``InvalidRequestError``."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequestError(
-            f"{name} must be a non-empty string, got {value!r}", parameter=name
-        )
-    return value
-
-
-def header_value(value: object, name: str) -> str:
-    """Check a value sent as a header: a non-blank printable-ASCII string."""
-    # httpx would raise its own error (or h11 a protocol error) for a value that
-    # cannot be a header; say which parameter was wrong instead.
-    text = require_id(value, name)
-    if not text.isascii() or not text.isprintable():
-        raise InvalidRequestError(
-            f"{name} must be printable ASCII (it is sent as a header), got {text!r}",
-            parameter=name,
-        )
-    return text
 
 
 def _idempotency_key() -> str:
@@ -183,9 +166,12 @@ class Operation(Generic[T]):
     recovery: Recovery | None = None
     """How an ambiguous failure is proved harmless or turned into the result, for a
     write the API gives no idempotency key (``_recovery.LookUp``)."""
+    options: frozenset[str] = _REQUEST_OPTIONS
+    """The per-call options the function takes as keywords (its ``TypedDict``'s keys)."""
 
     _declared: frozenset[int] = attrs.field(init=False)
     _path_names: tuple[str, ...] = attrs.field(init=False)
+    _keywords: frozenset[str] = attrs.field(init=False)
 
     @_declared.default
     def _declared_statuses(self) -> frozenset[int]:
@@ -199,6 +185,10 @@ class Operation(Generic[T]):
     def _path_parameters(self) -> tuple[str, ...]:
         return tuple(_PATH_PARAMETER.findall(self.path))
 
+    @_keywords.default
+    def _accepted_keywords(self) -> frozenset[str]:
+        return self.options | frozenset(self.query)
+
     async def call(
         self,
         core: TillpointCore,
@@ -209,7 +199,9 @@ class Operation(Generic[T]):
     ) -> Ok[T] | Err[Any]:
         """Prepare, send, interpret, and run the ``after_*`` hooks on the outcome.
 
-        ``ids`` fill the path's parameters in order."""
+        ``ids`` fill the path's parameters in order. ``options`` are the function's
+        keywords: the per-call options, and the query parameters unless ``query`` is
+        given. An unknown keyword raises ``TypeError``; any other refusal is an ``Err``."""
         try:
             request = self.prepare(core, ids, query, body, options)
         except InvalidRequestError as error:
@@ -257,15 +249,22 @@ class Operation(Generic[T]):
         options: RequestOptions,
     ) -> PreparedRequest:
         """Validate the arguments and build the request; ``InvalidRequestError`` if one
-        is refused. Pure: reads the core's settings, sends nothing."""
+        is refused (``TypeError`` for a keyword the function does not take). Pure: reads
+        the core's settings, sends nothing."""
+        if not options.keys() <= self._keywords:
+            refuse_unknown(self.name, options, self._keywords)
+        check_options(options)
         url = self._url(core, ids, options.get("server_url"))
-        pairs = self._query(query) if query else None
+        if query is not None:
+            refuse_unknown(self.name, query, self.query)
+        pairs = self._query(options if query is None else query) if self.query else None
         content = self._content(body)
+        check_auth(core, options)
         headers = self.api.headers(core, options)
         rule = self.retry
         caller_key = cast("WriteOptions", options).get("idempotency_key")
         if caller_key is not None:
-            headers["Idempotency-Key"] = require_id(caller_key, "idempotency_key")
+            headers["Idempotency-Key"] = header_value(caller_key, "idempotency_key")
             # The caller vouches that the server dedupes on this key, so an
             # ambiguous failure is safe to retry.
             rule = _transport.IDEMPOTENT
@@ -300,9 +299,6 @@ class Operation(Generic[T]):
         return server_url + path
 
     def _query(self, values: Mapping[str, object]) -> list[tuple[str, str]]:
-        unknown = values.keys() - self.query.keys()
-        if unknown:
-            raise TypeError(f"{self.name} declares no query parameter {sorted(unknown)}")
         pairs: list[tuple[str, str]] = []
         for name, parameter in self.query.items():
             value = values.get(name)
@@ -429,6 +425,10 @@ class ApiProfile:
     check_value: ValueCheck | None = None
     """A decoded success body the models accept but the API must not have sent (say,
     another version's shape): why it is refused, or ``None``."""
+    read_options: frozenset[str] = _REQUEST_OPTIONS
+    """The per-call options a GET takes."""
+    write_options: frozenset[str] = _REQUEST_OPTIONS
+    """The per-call options every other method takes."""
     statuses: frozenset[int] = attrs.field(init=False)
     """The statuses in ``errors``: every operation of the API has their classes."""
 
@@ -499,6 +499,7 @@ class ApiProfile:
         return Operation(
             name=name,
             api=self,
+            options=self.read_options if method == "GET" else self.write_options,
             method=method,
             path=path,
             returns=returns,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Union
 
+from .._keywords import keywords_of
 from .._transport import IDEMPOTENT, NON_IDEMPOTENT
 from ..errors import (
     APIConnectionError,
@@ -33,7 +34,9 @@ from ..errors import (
     SDKError,
 )
 from ..models._base import UNSET
-from ._operation import ApiProfile, RequestBody, header_value
+from ._checks import header_value
+from ._operation import ApiProfile, RequestBody
+from ._options import SessionOptions, WriteOptions
 from ._recovery import LookUp
 
 if TYPE_CHECKING:
@@ -41,7 +44,6 @@ if TYPE_CHECKING:
 
     from ..core import TillpointCore
     from ..models.errors import ErrorBody
-    from ._options import SessionOptions
 
 # A module declaring an operation imports its whole vocabulary from here.
 __all__ = [
@@ -150,6 +152,7 @@ DIGITAL_RIVER = ApiProfile(
     headers=_digital_river_headers,
     error_model=_digital_river_error_model,
     check_value=_digital_river_version_mismatch,
+    write_options=keywords_of(WriteOptions),
 )
 """Digital River Checkouts: ``DigitalRiver-Version`` pinned, ``{"type", "errors"}`` bodies."""
 
@@ -158,5 +161,7 @@ GR4VY = ApiProfile(
     errors=Gr4vyError,
     headers=_gr4vy_headers,
     error_model=_gr4vy_error_model,
+    read_options=keywords_of(SessionOptions),
+    write_options=keywords_of(SessionOptions),
 )
 """Gr4vy checkout sessions: the merchant account header, ``{"type": "error", …}`` bodies."""

@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..models.checkouts import CheckoutList
+from ._options import RequestOptions
 from ._profiles import DIGITAL_RIVER, DigitalRiverError
 from ._query import Integer, Range, RangeOperator, Text, TextList
 
 if TYPE_CHECKING:
-    from ._options import RequestOptions, Result, TillpointCore, Unpack
+    from ._options import Result, TillpointCore, Unpack
 
-__all__ = ["CheckoutsListError", "RangeOperator", "checkouts_list"]
+__all__ = ["CheckoutsListError", "CheckoutsListParameters", "RangeOperator", "checkouts_list"]
 
 CheckoutsListError = DigitalRiverError
 
@@ -43,52 +44,41 @@ _OPERATION = DIGITAL_RIVER.get(
 )  # fmt: skip
 
 
+class CheckoutsListParameters(RequestOptions, total=False):
+    """What ``checkouts_list`` (and the façade's ``tp.checkouts.list``) take as keywords:
+    the filters below, and the per-call options. ``None`` means "not sent"."""
+
+    limit: int | None
+    """Checkouts per page, 1–100 (the server's default is 10)."""
+    starting_after: str | None
+    """The page after this checkout id."""
+    ending_before: str | None
+    """The page before this checkout id (wins over ``starting_after``)."""
+    ids: Sequence[str] | None
+    upstream_ids: Sequence[str] | None
+    customer_id: str | None
+    application_id: str | None
+    email: str | None
+    currency: str | None
+    locale: str | None
+    charge_type: str | None
+    customer_type: str | None
+    subscription_id: str | None
+    browser_ip: str | None
+    created_time: datetime | Mapping[RangeOperator, datetime] | None
+    updated_time: datetime | Mapping[RangeOperator, datetime] | None
+    total_amount: Decimal | Mapping[RangeOperator, Decimal] | None
+
+
 async def checkouts_list(
-    core: TillpointCore,
-    *,
-    limit: int | None = None,
-    starting_after: str | None = None,
-    ending_before: str | None = None,
-    ids: Sequence[str] | None = None,
-    upstream_ids: Sequence[str] | None = None,
-    customer_id: str | None = None,
-    application_id: str | None = None,
-    email: str | None = None,
-    currency: str | None = None,
-    locale: str | None = None,
-    charge_type: str | None = None,
-    customer_type: str | None = None,
-    subscription_id: str | None = None,
-    browser_ip: str | None = None,
-    created_time: datetime | Mapping[RangeOperator, datetime] | None = None,
-    updated_time: datetime | Mapping[RangeOperator, datetime] | None = None,
-    total_amount: Decimal | Mapping[RangeOperator, Decimal] | None = None,
-    **options: Unpack[RequestOptions],
+    core: TillpointCore, **parameters: Unpack[CheckoutsListParameters]
 ) -> Result[CheckoutList, CheckoutsListError]:
     """List checkouts, newest first: ``limit`` (1–100, server default 10) per page.
 
-    Page on with ``starting_after=<last id>`` while ``has_more`` (the façade's
-    ``tp.checkouts.list()`` does this for you). If both cursors are given the server
-    uses only ``ending_before``. Time and amount filters take a value (equality) or
-    a mapping such as ``{"gte": start, "lt": end}``.
+    Takes the filters of :class:`CheckoutsListParameters` and the per-call options as
+    keywords. Page on with ``starting_after=<last id>`` while ``has_more`` (the
+    façade's ``tp.checkouts.list()`` does this for you). If both cursors are given the
+    server uses only ``ending_before``. Time and amount filters take a value (equality)
+    or a mapping such as ``{"gte": start, "lt": end}``.
     """
-    filters = {
-        "limit": limit,
-        "starting_after": starting_after,
-        "ending_before": ending_before,
-        "ids": ids,
-        "upstream_ids": upstream_ids,
-        "customer_id": customer_id,
-        "application_id": application_id,
-        "email": email,
-        "currency": currency,
-        "locale": locale,
-        "charge_type": charge_type,
-        "customer_type": customer_type,
-        "subscription_id": subscription_id,
-        "browser_ip": browser_ip,
-        "created_time": created_time,
-        "updated_time": updated_time,
-        "total_amount": total_amount,
-    }
-    return await _OPERATION.call(core, query=filters, options=options)
+    return await _OPERATION.call(core, options=parameters)

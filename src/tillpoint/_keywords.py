@@ -1,0 +1,59 @@
+"""Unknown keyword arguments, refused by name with the closest accepted one.
+
+Functions that take their options as ``**options`` (typed with a ``TypedDict`` for
+mypy) would otherwise accept any keyword at run time: ``limt=5`` silently does
+nothing. Every such entry point asks ``refuse_unknown`` first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from collections.abc import Callable, Collection, Iterable
+from typing import Any, TypeVar, cast
+
+__all__ = ["keywords_of", "refuse_unknown", "suggesting"]
+
+
+def keywords_of(typed_dict: Any) -> frozenset[str]:
+    """The keys a ``TypedDict`` class declares, its bases' included."""
+    return frozenset(typed_dict.__required_keys__ | typed_dict.__optional_keys__)
+
+
+def refuse_unknown(where: str, given: Iterable[str], accepted: Collection[str]) -> None:
+    """Raise ``TypeError`` naming the first keyword of ``given`` not in ``accepted``."""
+    for name in given:
+        if name not in accepted:
+            raise TypeError(unknown_keyword(where, name, accepted))
+
+
+def unknown_keyword(where: str, name: str, accepted: Collection[str]) -> str:
+    """Python's own wording, plus the fix: the closest name, or every accepted one."""
+    text = f"{where}() got an unexpected keyword argument {name!r}"
+    close = difflib.get_close_matches(name, sorted(accepted), n=1)
+    if close:
+        return f"{text}; did you mean {close[0]!r}?"
+    return f"{text}; it takes {', '.join(sorted(accepted))}"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def suggesting(function: F) -> F:
+    """Wrap a function with an explicit signature so an unknown keyword gets a suggestion
+    (Python names it, but before 3.13 suggests nothing)."""
+    accepted = frozenset(
+        parameter.name
+        for parameter in inspect.signature(function).parameters.values()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    )
+    where = function.__qualname__
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.keys() <= accepted:
+            refuse_unknown(where, kwargs, accepted)
+        return function(*args, **kwargs)
+
+    return cast("F", checked)
