@@ -161,6 +161,11 @@ class Pool:
         """Whether tillpoint has made any client of its own yet."""
         return bool(self._loops) or self._blocking is not None
 
+    def callers(self, *, blocking: bool) -> httpx.AsyncClient | httpx.Client | None:
+        """The caller's own client that calls of this kind use, if they passed one."""
+        pool = self._callers_blocking if blocking else self._callers
+        return None if pool is None else pool[0] if isinstance(pool, tuple) else pool.client
+
     def for_this_loop(self) -> tuple[httpx.AsyncClient, _loop.Gate | None]:
         """The running loop's client, and the gate that admits requests into it."""
         pool = self._callers or self._loops.get(_loop.current_loop()) or self._start()

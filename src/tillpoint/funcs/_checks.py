@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .. import _io
 from ..errors import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -113,11 +114,10 @@ def _check_headers(headers: object) -> None:
 
 def check_auth(core: TillpointCore, options: RequestOptions) -> None:
     """Refuse a call that would go out without credentials, or through a closed client."""
-    pool = core._pool
-    client = None if pool.owned else pool.client
+    client = core._pool.callers(blocking=_io.driver.get().blocking)
     if client is not None and client.is_closed:
         raise InvalidRequestError(
-            "the httpx.AsyncClient passed as client= is closed; keep it open while the "
+            f"the httpx.{type(client).__name__} passed as client= is closed; keep it open while the "
             "core uses it (tillpoint never closes a client you pass), or leave client= "
             "out and let tillpoint manage its own",
             parameter="client",

@@ -8,7 +8,7 @@ the async pager's iterators one step at a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from .. import sdk
 from ._run import blocking, iterate
@@ -16,9 +16,9 @@ from ._run import blocking, iterate
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from typing_extensions import Self
+    from typing_extensions import Self, Unpack
 
-    from ..core import TillpointCore
+    from ..core import CoreOptions, TillpointCore
     from ..models.checkouts import Checkout, CheckoutList
 
 __all__ = ["CheckoutPager", "Checkouts", "Sessions", "Tillpoint"]
@@ -36,7 +36,9 @@ class Tillpoint:
     the pool it used on the way out; so does ``tp.close()``.
     """
 
-    def __init__(self, *, core: TillpointCore | None = None, **options: Any) -> None:
+    def __init__(
+        self, *, core: TillpointCore | None = None, **options: Unpack[CoreOptions]
+    ) -> None:
         facade = sdk.Tillpoint(core=core, **options)
         self.core = facade.core
         self.checkouts = Checkouts(facade.checkouts)
