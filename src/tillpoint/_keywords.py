@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar, cast
 
 __all__ = ["keywords_of", "refuse_unknown", "suggesting"]
@@ -21,8 +22,10 @@ def keywords_of(typed_dict: Any) -> frozenset[str]:
     return frozenset(typed_dict.__required_keys__ | typed_dict.__optional_keys__)
 
 
-def refuse_unknown(where: str, given: Iterable[str], accepted: Collection[str]) -> None:
+def refuse_unknown(where: str, given: Mapping[str, object], accepted: AbstractSet[str]) -> None:
     """Raise ``TypeError`` naming the first keyword of ``given`` not in ``accepted``."""
+    if given.keys() <= accepted:  # the common case, in one set operation
+        return
     for name in given:
         if name not in accepted:
             raise TypeError(unknown_keyword(where, name, accepted))
@@ -52,8 +55,7 @@ def suggesting(function: F) -> F:
 
     @functools.wraps(function)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        if not kwargs.keys() <= accepted:
-            refuse_unknown(where, kwargs, accepted)
+        refuse_unknown(where, kwargs, accepted)
         return function(*args, **kwargs)
 
     return cast("F", checked)

@@ -95,7 +95,8 @@ class CoreOptions(TypedDict, total=False):
     verify: Verify
 
 
-_CORE_OPTIONS = keywords_of(CoreOptions)
+CORE_OPTIONS = keywords_of(CoreOptions)
+"""The names of ``CoreOptions``, for the constructors that take them."""
 
 
 @attrs.frozen(kw_only=True)
@@ -145,8 +146,7 @@ class TillpointCore:
     __slots__ = ("_config", "_pool")
 
     def __init__(self, **options: Unpack[CoreOptions]) -> None:
-        if not options.keys() <= _CORE_OPTIONS:
-            refuse_unknown("TillpointCore", options, _CORE_OPTIONS)
+        refuse_unknown("TillpointCore", options, CORE_OPTIONS)
         bearer_auth = options.get("bearer_auth")
         timeout_ms = options.get("timeout_ms")
         max_response_bytes = options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)

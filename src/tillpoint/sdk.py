@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any
 
 from . import funcs
+from ._keywords import keywords_of, refuse_unknown
 from ._paging import following, in_walk_order
-from .core import TillpointCore
+from .core import CORE_OPTIONS, TillpointCore
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -42,6 +43,7 @@ class Tillpoint:
     def __init__(
         self, *, core: TillpointCore | None = None, **options: Unpack[CoreOptions]
     ) -> None:
+        refuse_unknown("Tillpoint", options, CORE_OPTIONS | {"core"})
         if core is not None and options:
             raise TypeError("pass either core= or TillpointCore options, not both")
         self.core = core if core is not None else TillpointCore(**options)
@@ -80,13 +82,10 @@ class Checkouts:
         Iteration walks away from the cursor: from newest to oldest, or with
         ``ending_before=X`` from the checkout just newer than ``X`` to the newest.
         """
-        from ._keywords import keywords_of, refuse_unknown
         from .funcs.checkouts_list import CheckoutsListParameters
 
         # Refused now, not at the first page: the mistake is in this line of the caller's.
-        accepted = keywords_of(CheckoutsListParameters)
-        if not filters.keys() <= accepted:
-            refuse_unknown("list", filters, accepted)
+        refuse_unknown("list", filters, keywords_of(CheckoutsListParameters))
         return CheckoutPager(self._core, dict(filters))
 
     async def create(self, body: CheckoutCreate, /, **options: Unpack[WriteOptions]) -> Checkout:

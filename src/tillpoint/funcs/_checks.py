@@ -51,17 +51,19 @@ def header_value(value: object, name: str) -> str:
         raise InvalidRequestError(
             f"{name} must be a non-empty string, got {value!r}", parameter=name
         )
-    if not _printable_ascii(value):
+    if not _header_safe(value):
         raise InvalidRequestError(
-            f"{name} must be printable ASCII (it is sent as a header), got {value!r}",
+            f"{name} must be printable ASCII without leading or trailing spaces (it is "
+            f"sent as a header), got {value!r}",
             parameter=name,
         )
     return value
 
 
-def _printable_ascii(text: str) -> bool:
-    # isprintable() refuses CR, LF, tab and every other control character.
-    return text.isascii() and text.isprintable()
+def _header_safe(text: str) -> bool:
+    # isprintable() refuses CR, LF, tab and every other control character; HTTP
+    # trims spaces around a value (and h11 refuses to send them).
+    return text.isascii() and text.isprintable() and text == text.strip(" ")
 
 
 def check_options(options: RequestOptions) -> None:
@@ -100,14 +102,14 @@ def _check_headers(headers: object) -> None:
     for name, value in headers.items():
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
             raise InvalidRequestError(
-                f"http_headers: {name!r} is not a header name (letters, digits and "
-                "!#$%&'*+.^_`|~- only)",
+                f"http_headers: {name!r} is not a header name (ASCII letters, digits and "
+                "the punctuation RFC 9110 allows, no spaces)",
                 parameter="http_headers",
             )
-        if not isinstance(value, str) or not _printable_ascii(value):
+        if not isinstance(value, str) or not _header_safe(value):
             raise InvalidRequestError(
-                f"http_headers[{name!r}] must be a printable-ASCII string (no CR, LF or "
-                f"other control characters), got {value!r}",
+                f"http_headers[{name!r}] must be a printable-ASCII string (no CR, LF, "
+                f"other control characters, or spaces around it), got {value!r}",
                 parameter="http_headers",
             )
 
@@ -117,9 +119,9 @@ def check_auth(core: TillpointCore, options: RequestOptions) -> None:
     client = core._pool.callers(blocking=_io.driver.get().blocking)
     if client is not None and client.is_closed:
         raise InvalidRequestError(
-            f"the httpx.{type(client).__name__} passed as client= is closed; keep it open while the "
-            "core uses it (tillpoint never closes a client you pass), or leave client= "
-            "out and let tillpoint manage its own",
+            f"the httpx.{type(client).__name__} passed as client= is closed; keep it open "
+            "while the core uses it (tillpoint never closes a client you pass), or leave "
+            "client= out and let tillpoint manage its own",
             parameter="client",
         )
     if core.bearer_auth is not None and core.bearer_auth != "":

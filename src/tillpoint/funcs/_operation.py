@@ -251,12 +251,11 @@ class Operation(Generic[T]):
         """Validate the arguments and build the request; ``InvalidRequestError`` if one
         is refused (``TypeError`` for a keyword the function does not take). Pure: reads
         the core's settings, sends nothing."""
-        if not options.keys() <= self._keywords:
-            refuse_unknown(self.name, options, self._keywords)
+        refuse_unknown(self.name, options, self._keywords)
         check_options(options)
         url = self._url(core, ids, options.get("server_url"))
         if query is not None:
-            refuse_unknown(self.name, query, self.query)
+            refuse_unknown(self.name, query, self.query.keys())
         pairs = self._query(options if query is None else query) if self.query else None
         content = self._content(body)
         check_auth(core, options)
