@@ -85,7 +85,7 @@ class Checkouts:
         from .funcs.checkouts_list import CheckoutsListParameters
 
         # Refused now, not at the first page: the mistake is in this line of the caller's.
-        refuse_unknown("list", filters, keywords_of(CheckoutsListParameters))
+        refuse_unknown("tp.checkouts.list", filters, keywords_of(CheckoutsListParameters))
         return CheckoutPager(self._core, dict(filters))
 
     async def create(self, body: CheckoutCreate, /, **options: Unpack[WriteOptions]) -> Checkout:
