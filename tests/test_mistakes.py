@@ -385,29 +385,22 @@ def _delete(checkout_id: str, **options: Any) -> Ok[Any] | Err[Any]:
         core.close()
 
 
+@pytest.mark.parametrize(
+    ("parameter", "header"), [("http_headers", "x-note"), ("idempotency_key", "idempotency-key")]
+)
 @given(value=ANY_TEXT)
-def test_a_header_value_is_sent_as_it_is_or_refused(value: str) -> None:
+def test_a_header_value_is_sent_as_it_is_or_refused(
+    parameter: str, header: str, value: str
+) -> None:
+    option = {"X-Note": value} if parameter == "http_headers" else value
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.delete(f"/checkouts/{CHECKOUT_ID}").respond(204)
-        result = _delete(CHECKOUT_ID, http_headers={"X-Note": value})
+        result = _delete(CHECKOUT_ID, **{parameter: option})
     if isinstance(result, Ok):
-        assert route.calls.last.request.headers["x-note"] == value
+        assert route.calls.last.request.headers[header] == value
     else:
         assert isinstance(result.error, errors.InvalidRequestError), result.error
-        assert result.error.parameter == "http_headers"
-        assert route.call_count == 0
-
-
-@given(key=ANY_TEXT)
-def test_an_idempotency_key_is_sent_as_it_is_or_refused(key: str) -> None:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        route = router.delete(f"/checkouts/{CHECKOUT_ID}").respond(204)
-        result = _delete(CHECKOUT_ID, idempotency_key=key)
-    if isinstance(result, Ok):
-        assert route.calls.last.request.headers["idempotency-key"] == key
-    else:
-        assert isinstance(result.error, errors.InvalidRequestError), result.error
-        assert result.error.parameter == "idempotency_key"
+        assert result.error.parameter == parameter
         assert route.call_count == 0
 
 

@@ -7,7 +7,6 @@ nothing. Every such entry point asks ``refuse_unknown`` first.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 from collections.abc import Callable, Collection, Mapping
@@ -33,6 +32,8 @@ def refuse_unknown(where: str, given: Mapping[str, object], accepted: AbstractSe
 
 def unknown_keyword(where: str, name: str, accepted: Collection[str]) -> str:
     """Python's own wording, plus the fix: the closest name, or every accepted one."""
+    import difflib  # only on this error path: not part of a cold start
+
     text = f"{where}() got an unexpected keyword argument {name!r}"
     close = difflib.get_close_matches(name, sorted(accepted), n=1)
     if close:
