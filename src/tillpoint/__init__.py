@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .core import TillpointCore
     from .hooks import Hooks
     from .result import Err, Ok, Result
-    from .retries import BackoffStrategy, RetryConfig
+    from .retries import BackoffStrategy, RetryConfig, RetryQuota
     from .sdk import Tillpoint
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Ok",
     "Result",
     "RetryConfig",
+    "RetryQuota",
     "Tillpoint",
     "TillpointCore",
     "__version__",
@@ -41,6 +42,7 @@ _WHERE = {
     "Ok": ".result",
     "Result": ".result",
     "RetryConfig": ".retries",
+    "RetryQuota": ".retries",
     "Tillpoint": ".sdk",
     "TillpointCore": ".core",
 }

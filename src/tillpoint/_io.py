@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import AsyncIterator, Awaitable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from . import _loop
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EVENT_LOOP", "AttemptDeadline", "Driver", "driver"]
 
+T = TypeVar("T")
+
 
 class AttemptDeadline(Protocol):
     """``async with`` it: the attempt inside ends by ``seconds`` (see ``_loop.Deadline``)."""
@@ -45,7 +47,9 @@ class AttemptDeadline(Protocol):
 
     async def __aexit__(self, *exc_info: Any) -> bool: ...
 
-    def cancel(self, reason: object = None) -> None: ...
+    def cancel(self, reason: object = None) -> None:
+        """Expire now (before the block is entered too: it then ends as it starts)."""
+        ...
 
 
 class Driver(Protocol):
@@ -64,7 +68,12 @@ class Driver(Protocol):
         ...
 
     def send(self, client: Any, request: httpx.Request) -> Awaitable[httpx.Response]:
-        """Send, returning once the response headers are in (the body is streamed)."""
+        """Send, returning once the response headers are in (the body is streamed).
+
+        Never following a redirect, whatever the client's own setting: a 3xx on a
+        POST would be followed as a GET (nothing created, yet "Ok"), a 307 would
+        send the body to another origin. The 3xx is the answer (an ``SDKError``).
+        """
         ...
 
     def read(self, response: httpx.Response, deadline: AttemptDeadline) -> Awaitable[object]:
@@ -75,6 +84,17 @@ class Driver(Protocol):
         self, response: httpx.Response, deadline: AttemptDeadline
     ) -> AsyncIterator[bytes]:
         """The decoded body, chunk by chunk."""
+        ...
+
+    def iter_raw(self, response: httpx.Response, deadline: AttemptDeadline) -> AsyncIterator[bytes]:
+        """The body as received (still compressed), chunk by chunk."""
+        ...
+
+    def run_to_the_end(
+        self, work: Coroutine[Any, Any, T], wind_down: Callable[[], None]
+    ) -> Awaitable[T]:
+        """``await work``, where a cancellation from outside calls ``wind_down`` instead
+        of interrupting ``work`` (see ``_loop.run_to_the_end``)."""
         ...
 
     def close(self, response: httpx.Response) -> Awaitable[None]:
@@ -118,7 +138,7 @@ class _EventLoopDriver:
         return gate or _NO_GATE
 
     def send(self, client: httpx.AsyncClient, request: httpx.Request) -> Awaitable[httpx.Response]:
-        return client.send(request, stream=True)
+        return client.send(request, stream=True, follow_redirects=False)
 
     def read(self, response: httpx.Response, deadline: AttemptDeadline) -> Awaitable[bytes]:
         # The deadline cancels a slow read from outside; nothing to check here.
@@ -128,6 +148,14 @@ class _EventLoopDriver:
         self, response: httpx.Response, deadline: AttemptDeadline
     ) -> AsyncIterator[bytes]:
         return response.aiter_bytes()
+
+    def iter_raw(self, response: httpx.Response, deadline: AttemptDeadline) -> AsyncIterator[bytes]:
+        return response.aiter_raw()
+
+    def run_to_the_end(
+        self, work: Coroutine[Any, Any, T], wind_down: Callable[[], None]
+    ) -> Awaitable[T]:
+        return _loop.run_to_the_end(work, wind_down)
 
     def close(self, response: httpx.Response) -> Awaitable[None]:
         return response.aclose()

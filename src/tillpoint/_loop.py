@@ -17,13 +17,25 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
     from contextlib import AbstractContextManager
     from types import TracebackType
 
-__all__ = ["Deadline", "Gate", "current_loop", "make_gate", "now", "shielded", "sleep"]
+T = TypeVar("T")
+
+__all__ = [
+    "Deadline",
+    "Gate",
+    "current_loop",
+    "make_gate",
+    "now",
+    "run_to_the_end",
+    "shielded",
+    "sleep",
+]
 
 now = time.monotonic
 """The clock retry budgets are measured on."""
@@ -112,12 +124,13 @@ class Deadline:
     ``reason`` for whoever reads the outcome.
     """
 
-    __slots__ = ("_asyncio", "_scope", "_seconds", "expired", "reason")
+    __slots__ = ("_asyncio", "_done", "_scope", "_seconds", "expired", "reason")
 
     def __init__(self, seconds: float) -> None:
         self._seconds = seconds
         self._scope: Any = None
         self._asyncio = False
+        self._done = False
         self.expired = False
         self.reason: object = None
         """What ``cancel()`` was given: why the block was stopped early."""
@@ -135,6 +148,7 @@ class Deadline:
         return self
 
     async def __aexit__(self, *exc_info: Any) -> bool:
+        self._done = True
         if self._asyncio:
             try:
                 await self._scope.__aexit__(*exc_info)
@@ -149,9 +163,49 @@ class Deadline:
         return handled
 
     def cancel(self, reason: object = None) -> None:
-        """Expire now: the body is cancelled at its next await."""
-        self.reason = reason
-        if self._asyncio:
-            self._scope.reschedule(asyncio.get_running_loop().time())
+        """Expire now, whatever the block's state: the body is cancelled at its next await.
+
+        Not yet entered, the block will expire as it is entered; already expired or
+        ended, there is nothing left to stop.
+        """
+        if self.reason is None:
+            self.reason = reason
+        if self._scope is None:
+            self._seconds = 0
+        elif self._done:
+            return
+        elif self._asyncio:
+            if not self._scope.expired():  # an expiring asyncio.Timeout cannot be moved
+                self._scope.reschedule(asyncio.get_running_loop().time())
         else:
             self._scope.cancel()
+
+
+async def run_to_the_end(work: Coroutine[Any, Any, T], wind_down: Callable[[], None]) -> T:
+    """``await work``, but a cancellation from outside cannot cut its cleanup short.
+
+    On trio (and in anyio's own cancel scopes) a shielded cleanup is safe: the
+    cancellation waits for it. asyncio's own cancellation — ``wait_for``,
+    ``asyncio.timeout``, a ``TaskGroup`` — goes through anyio's and httpcore's
+    shields, and landing in httpcore's cleanup it leaves the connection held for
+    ever. So on asyncio ``work`` runs in a task of its own, which the caller's
+    cancellation never reaches: the caller instead calls ``wind_down()`` (which
+    must make ``work`` finish soon, e.g. by expiring its deadline), waits for it to
+    finish, and only then lets the cancellation go on.
+    """
+    if not _running_asyncio():
+        return await work
+    task = asyncio.get_running_loop().create_task(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        wind_down()
+        with shielded():  # anyio's own cancellation waits here; asyncio's arrives once
+            while not task.done():
+                try:
+                    await asyncio.wait((task,))
+                except asyncio.CancelledError:
+                    continue  # a second cancellation from outside: it is already on its way
+        if not task.cancelled():
+            task.exception()  # its outcome is dropped: never "exception never retrieved"
+        raise

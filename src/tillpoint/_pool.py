@@ -26,6 +26,7 @@ from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Union
 
 from . import _loop
+from ._keepalive import honour_keep_alive
 
 if TYPE_CHECKING:
     import ssl
@@ -133,9 +134,11 @@ class Pool:
     def __init__(
         self,
         client: httpx.AsyncClient | httpx.Client | None,
-        limits: tuple[int, int],
+        limits: tuple[int, int, float],
         verify: Verify = True,
     ) -> None:
+        """``limits``: at most this many connections, this many kept idle, each for at
+        most this many seconds (see ``_keepalive``)."""
         self.limits = limits
         self.verify = verify
         self._callers: _LoopPool | None = None
@@ -179,10 +182,13 @@ class Pool:
             pool = self._loops.get(loop)
             if pool is not None:
                 return pool
+            verify = shared_ssl_context(self.verify)
+            transport = httpx.AsyncHTTPTransport(limits=self._limits(), verify=verify)
             client = httpx.AsyncClient(
-                limits=self._limits(),
+                transport=honour_keep_alive(transport),
+                limits=self._limits(),  # (and verify=) for any proxy the environment sets
                 follow_redirects=False,
-                verify=shared_ssl_context(self.verify),
+                verify=verify,
             )
             # httpcore's pool re-examines every queued request on every event, which
             # is quadratic: 1,000 requests queued on 100 connections cost ~20 s of
@@ -206,8 +212,12 @@ class Pool:
     def _limits(self) -> httpx.Limits:
         import httpx
 
-        connections, keepalive = self.limits
-        return httpx.Limits(max_connections=connections, max_keepalive_connections=keepalive)
+        connections, keepalive, expiry = self.limits
+        return httpx.Limits(
+            max_connections=connections,
+            max_keepalive_connections=keepalive,
+            keepalive_expiry=expiry,
+        )
 
     def blocking(self) -> tuple[httpx.Client, threading.Semaphore | None]:
         """The client sync calls go through, from any thread (made on first use), and
@@ -219,10 +229,13 @@ class Pool:
             with self._lock:
                 pool = self._blocking
                 if pool is None:
+                    verify = shared_ssl_context(self.verify)
+                    transport = httpx.HTTPTransport(limits=self._limits(), verify=verify)
                     client = httpx.Client(
+                        transport=honour_keep_alive(transport),
                         limits=self._limits(),
                         follow_redirects=False,
-                        verify=shared_ssl_context(self.verify),
+                        verify=verify,
                     )
                     pool = self._blocking = (client, threading.Semaphore(self.limits[0]))
         return pool

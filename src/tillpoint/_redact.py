@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["redact", "request_id_of"]
+__all__ = ["ERROR_BODY_LIMIT", "redact", "redact_headers", "request_id_of", "shorten"]
+
+ERROR_BODY_LIMIT = 64 * 1024
+"""Characters of an error body an error keeps (``body``): enough for any real error."""
 
 
 def request_id_of(response: httpx.Response | None) -> str | None:
@@ -28,3 +31,23 @@ def redact(text: str, secret: str | None) -> str:
     if secret and len(secret) >= 4 and secret in text:
         return text.replace(secret, "[REDACTED]")
     return text
+
+
+def redact_headers(headers: httpx.Headers, secret: str | None) -> httpx.Headers:
+    """``headers`` with every value equal to or containing ``secret`` masked.
+
+    A misconfigured gateway may echo the ``Authorization`` header back; an error
+    keeps the response's headers, and must not keep the token with them.
+    """
+    if not secret or len(secret) < 4 or not any(secret in v for v in headers.values()):
+        return headers
+    import httpx
+
+    return httpx.Headers([(k, redact(v, secret)) for k, v in headers.multi_items()])
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text``, cut to about ``limit`` characters, saying so and how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [cut: {len(text):,} characters in all]"

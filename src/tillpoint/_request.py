@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from ._inflate import ACCEPT_ENCODING
 from ._version import __version__
 
 __all__ = ["USER_AGENT", "base_headers", "join_url", "timeout_for", "with_auth"]
@@ -23,7 +24,13 @@ USER_AGENT = (
 
 def base_headers(headers: Mapping[str, str], *, has_body: bool) -> dict[str, str]:
     """The headers every attempt of a call sends: tillpoint's, then the operation's."""
-    built = {"User-Agent": USER_AGENT, "Accept": "application/json", **headers}
+    # Only the codings tillpoint decodes within max_response_bytes (see _inflate).
+    built = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/json",
+        "Accept-Encoding": ACCEPT_ENCODING,
+        **headers,
+    }
     if has_body:
         built["Content-Type"] = "application/json"
     return built

@@ -26,6 +26,7 @@ import enum
 import inspect
 import logging
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,8 +34,9 @@ import attrs
 import httpx
 
 from . import _io, _loop
+from ._inflate import inflater_for
 from ._logging import log_attempt, log_retry, logger
-from ._redact import request_id_of
+from ._redact import ERROR_BODY_LIMIT, request_id_of
 from ._request import base_headers, join_url, timeout_for, with_auth
 from ._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, RetryRule, ambiguous
 from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
@@ -45,13 +47,36 @@ if TYPE_CHECKING:
     from .retries import RetryConfig
 
 # The retry rules are re-exported: operations name them from here.
-__all__ = ["IDEMPOTENT", "NON_IDEMPOTENT", "Lookup", "Recover", "RetryRule", "Retrying", "send"]
+__all__ = [
+    "BODY_CUT",
+    "IDEMPOTENT",
+    "NON_IDEMPOTENT",
+    "Lookup",
+    "Recover",
+    "RetryRule",
+    "Retrying",
+    "send",
+]
 
 Params = list[tuple[str, str | int | float | bool | None]] | None
 """Query parameters as httpx takes them, in order."""
 
 # Failures that prove the request never left: always safe to retry.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+BODY_CUT = "tillpoint.body_cut"
+"""Set in ``response.extensions`` when an error body over ``max_response_bytes`` was
+cut to its first ``ERROR_BODY_LIMIT`` bytes instead of being read in full."""
+
+# What an httpx exception with no message of its own means (a reset or an end of
+# stream carries no text).
+_WHAT_HAPPENED = {
+    httpx.ReadError: "the server closed the connection while tillpoint was reading",
+    httpx.WriteError: "the server closed the connection while tillpoint was sending",
+    httpx.ConnectError: "the connection could not be made",
+    httpx.RemoteProtocolError: "the server broke the HTTP protocol",
+    httpx.CloseError: "the connection failed as it was closed",
+}
 
 
 async def resolve_token(auth: BearerAuth | None) -> str | None:
@@ -106,7 +131,9 @@ async def send(
     ``retries`` is then unused).
     """
     if retrying is None:
-        retrying = Retrying(retries or core.retry_config, rule, started=_loop.now())
+        retrying = Retrying(
+            retries or core.retry_config, rule, started=_loop.now(), quotas=core._quotas
+        )
     call = _Call(core, operation, method, url, params, content, headers, timeout_ms, http_headers)
     while True:
         outcome, sent, token = await call.attempt(retrying.attempt)
@@ -158,11 +185,18 @@ class _Call:
     it again; a per-call ``server_url`` override keeps the full URL)."""
     headers: dict[str, str] = attrs.field(init=False)
     seconds: float = attrs.field(init=False)
+    traced: bool = attrs.field(init=False)
+    """Whether the client's transport is httpx's own, which reports (by trace events)
+    when a request gets a connection: until then, it surely was not sent."""
 
     def __attrs_post_init__(self) -> None:
         core, url = self.core, self.url
         self.io = _io.driver.get()
         self.client, self.gate = self.io.connect(core)
+        self.traced = isinstance(
+            getattr(self.client, "_transport", None),
+            (httpx.AsyncHTTPTransport, httpx.HTTPTransport),
+        )
         self.path = url[len(core.server_url) :] if url.startswith(core.server_url) else url
         self.headers = base_headers(self.operation_headers, has_body=self.content is not None)
         self.seconds = (self.timeout_ms or core.timeout_ms) / 1000
@@ -188,15 +222,24 @@ class _Call:
             request = await run_before_request(core.hooks, request)
 
         sent_at = time.monotonic()
-        outcome, sent = await _exchange(
-            self.io,
-            self.client,
-            self.gate,
-            request,
-            self.seconds,
-            core.max_response_bytes,
-            self.method,
-            path,
+        io = self.io
+        deadline = io.deadline(self.seconds)
+        # A cancellation from outside expires the attempt's deadline instead of
+        # interrupting it, so that httpx and httpcore always finish their cleanup.
+        outcome, sent = await io.run_to_the_end(
+            _exchange(
+                io,
+                self.client,
+                self.gate,
+                request,
+                deadline,
+                self.seconds,
+                core.max_response_bytes,
+                self.method,
+                path,
+                self.traced,
+            ),
+            deadline.cancel,
         )
         if logger.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - sent_at) * 1000
@@ -243,17 +286,20 @@ async def _exchange(
     client: httpx.AsyncClient | httpx.Client,
     gate: object,
     request: httpx.Request,
+    deadline: _io.AttemptDeadline,
     seconds: float,
     limit: int,
     method: str,
     path: str,
+    traced: bool,
 ) -> tuple[httpx.Response | TillpointError, bool]:
-    """Send once and read the body, all within ``seconds``.
+    """Send once and read the body, all within ``deadline`` (of ``seconds``).
 
     httpx's own timeouts bound each network operation; a server trickling its body a
     byte at a time would pass every one of them, so the attempt as a whole has a
     deadline too. Returns the outcome, and whether the request may have reached the
-    server (what decides if a non-idempotent request may be retried).
+    server (what decides if a non-idempotent request may be retried). ``traced``:
+    the transport reports when the request gets a connection.
     """
     progress = _Progress(request.extensions.get("trace"), blocking=io.blocking)
     request.extensions = {**request.extensions, "trace": progress}
@@ -261,7 +307,7 @@ async def _exchange(
     admitted = False
     # One deadline covers the wait for a connection, the send and the read; the
     # read also uses it to stop early (see _read_bounded).
-    async with io.deadline(seconds) as deadline, io.admit(gate, deadline):
+    async with deadline, io.admit(gate, deadline):
         admitted = True
         try:
             response = await io.send(client, request)
@@ -273,9 +319,10 @@ async def _exchange(
         outcome = await _read_bounded(io, response, limit, method, path, deadline)
     if outcome is not None:
         return outcome, True
-    if isinstance(deadline.reason, TillpointError):  # the read stopped itself: too large
-        return deadline.reason, True
-    if not admitted:
+    if isinstance(deadline.reason, (TillpointError, httpx.Response)):
+        return deadline.reason, True  # the read stopped itself: too large, or an error cut
+    if not admitted or (traced and not progress.traced):
+        # Still waiting for a connection, in our queue or in httpcore's pool.
         return APITimeoutError(
             f"no free connection within {seconds * 1000:.0f} ms (pool timeout)",
             method=method,
@@ -288,19 +335,45 @@ async def _exchange(
 
 
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> TillpointError:
-    if isinstance(exc, httpx.TimeoutException):
-        kind = type(exc).__name__.replace("Timeout", " timeout").lower().strip()
-        error: TillpointError = APITimeoutError(
-            f"{kind} after no response", method=method, path=path
+    error: TillpointError
+    if isinstance(exc, httpx.PoolTimeout):  # a caller's client, its pool full
+        error = APITimeoutError(
+            "no free connection in time (pool timeout)", method=method, path=path
         )
+    elif isinstance(exc, httpx.TimeoutException):
+        kind = type(exc).__name__.replace("Timeout", " timeout").lower().strip()
+        error = APITimeoutError(f"{kind} after no response", method=method, path=path)
     else:
         error = APIConnectionError(
-            f"connection failed ({type(exc).__name__}: {exc or 'no detail'})",
+            f"connection failed ({type(exc).__name__}: {_what_happened(exc)})",
             method=method,
             path=path,
         )
-    error.__cause__ = exc
+    error.__cause__ = _detached(exc)
     return error
+
+
+def _what_happened(exc: httpx.TransportError) -> str:
+    text = str(exc)
+    if text:
+        return text
+    for kind, meaning in _WHAT_HAPPENED.items():
+        if isinstance(exc, kind):
+            return meaning
+    return "no detail"
+
+
+def _detached(exc: httpx.TransportError) -> BaseException:
+    """``exc`` without its request: the request's headers hold the bearer token.
+
+    The error's cause is kept for its type, message and traceback (to see what
+    failed), but an exception pickles its attributes — httpx's, its request.
+    """
+    try:
+        copy = type(exc)(str(exc))
+    except Exception:  # an exception class with another constructor: keep the text
+        copy = httpx.TransportError(str(exc))
+    return copy.with_traceback(exc.__traceback__)
 
 
 async def _read_bounded(
@@ -311,57 +384,99 @@ async def _read_bounded(
     path: str,
     deadline: _io.AttemptDeadline,
 ) -> httpx.Response | TillpointError:
-    """Read the body, refusing to hold more than ``limit`` bytes of it."""
+    """Read the body, refusing to hold more than ``limit`` bytes of it.
+
+    A success body over the limit is an error (``ResponseValidationError``). An error
+    body over it is cut to its first ``ERROR_BODY_LIMIT`` bytes: the status is the
+    answer, and the start of the body says what the server meant (``BODY_CUT``).
+    """
+    success = 200 <= response.status_code < 300
     try:
         headers = response.headers
-        declared = headers.get("content-length")
-        if declared is not None and declared.isdigit():
-            if int(declared) > limit:
+        length = headers.get("content-length")
+        declared = int(length) if length is not None and length.isdigit() else None
+        cap = limit
+        if declared is not None and declared > limit:
+            if success:
                 return _too_large(response, limit)
-            if "content-encoding" not in headers:
-                # HTTP framing holds an unencoded body to its declared length (h11 and
-                # h2 both enforce it), so httpx's own read is already bounded, and cheaper.
-                await io.read(response, deadline)
-                return response
+            cap = min(limit, ERROR_BODY_LIMIT)  # only its start is kept: read no more
+        elif declared is not None and "content-encoding" not in headers:
+            # HTTP framing holds an unencoded body to its declared length (h11 and
+            # h2 both enforce it), so httpx's own read is already bounded, and cheaper.
+            await io.read(response, deadline)
+            return response
+        inflater = inflater_for(headers.get("content-encoding"))
         chunks: list[bytes] = []
         size = 0
-        too_large: ResponseValidationError | None = None
-        async for chunk in io.iter_bytes(response, deadline):
-            size += len(chunk)
-            if size > limit and too_large is None:
-                # Stop by expiring the attempt's deadline rather than breaking out of
-                # the loop: the cancellation unwinds (and so finishes) the generators
-                # httpx and httpcore nest, and httpcore closes the connection. A break
-                # would leave them to the garbage collector, which under trio cannot
-                # run their cleanup.
-                too_large = _too_large(response, limit)
-                chunks.clear()
-                # A compressed body already received in full (its declared length is
-                # in) inflates with no more network reads: finishing the loop costs
-                # no memory (nothing is kept), and a cancellation would only land in
-                # httpcore's bookkeeping as it releases the connection, leaking it.
-                received_all = (
-                    declared is not None
-                    and declared.isdigit()
-                    and response.num_bytes_downloaded >= int(declared)
-                )
-                if not received_all:
-                    deadline.cancel(reason=too_large)
-            if too_large is None:
-                chunks.append(chunk)
-        if too_large is not None:
-            return too_large
+        stopped: httpx.Response | TillpointError | None = None
+        chunks_in = io.iter_raw if inflater else io.iter_bytes
+        async for chunk in chunks_in(response, deadline):
+            if stopped is not None:
+                continue  # the body is all in already: drained, not kept
+            try:
+                piece = chunk if inflater is None else inflater.decompress(chunk, cap - size)
+            except zlib.error as exc:
+                stopped = _undecodable(response, exc)
+            else:
+                size += len(piece)
+                if size <= cap:
+                    chunks.append(piece)
+                    continue
+                chunks.append(piece)
+                stopped = _over_the_limit(response, b"".join(chunks), success, limit)
+            chunks.clear()
+            # Stop by expiring the attempt's deadline rather than breaking out of
+            # the loop: the cancellation unwinds (and so finishes) the generators
+            # httpx and httpcore nest, and httpcore closes the connection. A break
+            # would leave them to the garbage collector, which under trio cannot
+            # run their cleanup. A body already received in full (its declared
+            # length is in) is drained instead: no more network reads, no memory
+            # (nothing is kept), and a cancellation would only land in httpcore's
+            # bookkeeping as it releases the connection, leaking it.
+            if declared is None or response.num_bytes_downloaded < declared:
+                deadline.cancel(reason=stopped)
+        if stopped is not None:
+            return stopped
+        if inflater is not None:
+            rest = inflater.flush()
+            if size + len(rest) > cap:
+                return _over_the_limit(response, b"".join([*chunks, rest]), success, limit)
+            chunks.append(rest)
         # What httpx's own aread() does, so response.content works for callers.
         response._content = b"".join(chunks)
         return response
     except httpx.TransportError as exc:
         return _connection_error(exc, method, path)
+    except zlib.error as exc:
+        return _undecodable(response, exc)
     finally:
         # A body read to its end has closed itself (httpx does that), so the shield
         # — for closing while being cancelled — is paid only on the paths that need it.
         if not response.is_closed:
             with io.shielded():
                 await io.close(response)
+
+
+def _undecodable(response: httpx.Response, exc: zlib.error) -> ResponseValidationError:
+    return ResponseValidationError(
+        f"the {response.status_code} response body is not valid "
+        f"{response.headers.get('content-encoding')} ({exc})",
+        status_code=response.status_code,
+        body="",
+        raw_response=response,
+        request_id=request_id_of(response),
+    )
+
+
+def _over_the_limit(
+    response: httpx.Response, start: bytes, success: bool, limit: int
+) -> httpx.Response | TillpointError:
+    """A body over the limit: an error for a success, the error response cut for the rest."""
+    if success:
+        return _too_large(response, limit)
+    response._content = start[:ERROR_BODY_LIMIT]
+    response.extensions[BODY_CUT] = True
+    return response
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseValidationError:

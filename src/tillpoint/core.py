@@ -17,6 +17,7 @@ import attrs
 from ._keywords import keywords_of, refuse_unknown, suggesting
 from ._logging import configure_from_env
 from ._pool import Pool, Verify
+from ._retrying import Quotas
 from .hooks import Hooks
 from .retries import RetryConfig
 
@@ -44,6 +45,10 @@ DEFAULT_MAX_CONNECTIONS = 100
 DEFAULT_MAX_KEEPALIVE_CONNECTIONS = DEFAULT_MAX_CONNECTIONS
 """Keep every connection the pool opens: under load, a connection dropped when idle is
 a new TCP and TLS handshake for the next request."""
+DEFAULT_KEEPALIVE_EXPIRY_MS = 4_000
+"""Drop an idle connection before the servers that close theirs at 5 s (uvicorn, Node and
+many proxies) do: a request written onto a connection being closed is an ambiguous failure.
+A server's ``Keep-Alive: timeout=N`` hint shortens it further (see ``_keepalive``)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -91,6 +96,7 @@ class CoreOptions(TypedDict, total=False):
     max_response_bytes: int
     max_connections: int
     max_keepalive_connections: int
+    keepalive_expiry_ms: int
     allow_insecure_http: bool
     verify: Verify
 
@@ -133,6 +139,9 @@ class TillpointCore:
     * ``max_response_bytes`` — a larger body is an error, not a memory spike (32 MiB);
     * ``max_connections``/``max_keepalive_connections`` — the pool tillpoint creates
       (100/100: every connection it opens is kept for reuse);
+    * ``keepalive_expiry_ms`` — how long an idle connection is kept (4 s, under the
+      common 5 s at which servers close theirs; shorter when a server's
+      ``Keep-Alive: timeout=N`` says so);
     * ``allow_insecure_http`` — permit ``http://`` to a non-loopback host;
     * ``verify`` — TLS verification for the clients tillpoint makes: ``True`` (the
       CA bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``), ``False``, a path to CA
@@ -143,7 +152,7 @@ class TillpointCore:
     with ``core.close()``.
     """
 
-    __slots__ = ("_config", "_pool")
+    __slots__ = ("_config", "_pool", "_quotas")
 
     def __init__(self, **options: Unpack[CoreOptions]) -> None:
         refuse_unknown("TillpointCore", options, CORE_OPTIONS)
@@ -151,6 +160,7 @@ class TillpointCore:
         timeout_ms = options.get("timeout_ms")
         max_response_bytes = options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
         allow_insecure_http = options.get("allow_insecure_http", False)
+        keepalive_expiry_ms = options.get("keepalive_expiry_ms", DEFAULT_KEEPALIVE_EXPIRY_MS)
         configure_from_env()  # TILLPOINT_LOG=debug|info
         if bearer_auth is None:
             bearer_auth = os.environ.get("TILLPOINT_BEARER_AUTH") or None
@@ -158,6 +168,8 @@ class TillpointCore:
             raise ValueError("timeout_ms must be > 0")
         if max_response_bytes <= 0:
             raise ValueError("max_response_bytes must be > 0")
+        if keepalive_expiry_ms < 0:
+            raise ValueError("keepalive_expiry_ms must be >= 0")
         self._config = _Config(
             bearer_auth=bearer_auth,
             server_url=_resolve_server(
@@ -179,8 +191,11 @@ class TillpointCore:
         limits = (
             options.get("max_connections", DEFAULT_MAX_CONNECTIONS),
             options.get("max_keepalive_connections", DEFAULT_MAX_KEEPALIVE_CONNECTIONS),
+            keepalive_expiry_ms / 1000,
         )
         self._pool = Pool(options.get("client"), limits, options.get("verify", True))
+        self._quotas = Quotas()
+        """The retry-quota token buckets this core's calls (and its copies') share."""
 
     # --- configuration, read-only ---
 
@@ -254,6 +269,7 @@ class TillpointCore:
         copy = object.__new__(TillpointCore)
         copy._config = attrs.evolve(self._config, **changes)
         copy._pool = self._pool
+        copy._quotas = self._quotas
         return copy
 
     # --- lifecycle ---

@@ -60,6 +60,9 @@ __all__ = [
 
 _E = TypeVar("_E", bound="TillpointError")
 
+_DETAIL_LIMIT = 1_000
+"""Characters of the server's message an error's message quotes (``data`` has it all)."""
+
 
 class TillpointError(Exception):
     """Root of everything tillpoint returns or raises."""
@@ -88,15 +91,21 @@ class APIError(TillpointError):
         raw_response: httpx.Response | None,
         request_id: str | None,
         data: ErrorBody | None,
+        location: str | None = None,
     ) -> None:
         self.status_code = status_code
         self.method = method
         self.path = path
         self.headers = headers
+        """The response's headers (any value holding the bearer token masked)."""
         self.body = body
+        """The response's body as text: at most ``ERROR_BODY_LIMIT`` (64 KiB) of it,
+        marked where it was cut."""
         self.raw_response = raw_response
         self.request_id = request_id
         self.data = data
+        self.location = location
+        """Where a redirect (3xx) points; tillpoint never follows one."""
         super().__init__(self._describe())
 
     @property
@@ -112,9 +121,12 @@ class APIError(TillpointError):
         except ValueError:
             reason = "Error"
         text = f"{self.status_code} {reason} on {self.method} {self.path}"
+        if self.location is not None:
+            text += f": redirected to {self.location} (tillpoint does not follow redirects)"
         detail = self.server_message
         if detail:
-            text += f": {detail}"
+            # A server may say a great deal; the message stays readable.
+            text += f": {detail if len(detail) <= _DETAIL_LIMIT else detail[:_DETAIL_LIMIT] + '…'}"
         if self.request_id:
             text += f" (request id {self.request_id})"
         return text
@@ -235,6 +247,11 @@ class APIConnectionError(TillpointError):
         self.method = method
         self.path = path
         super().__init__(f"{message} on {method} {path}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only __init__: rebuilt from its state. Its cause (httpx's
+        # exception) is not pickled, as for any exception.
+        return (_rebuild, (type(self), dict(self.__dict__)))
 
 
 class APITimeoutError(APIConnectionError):

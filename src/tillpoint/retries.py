@@ -18,7 +18,7 @@ import attrs
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["BackoffStrategy", "RetryConfig", "parse_retry_after"]
+__all__ = ["BackoffStrategy", "RetryConfig", "RetryQuota", "parse_retry_after"]
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +55,31 @@ class BackoffStrategy:
 
 
 @attrs.frozen(kw_only=True)
+class RetryQuota:
+    """A token bucket that bounds retries across calls, as in the AWS SDKs' standard mode.
+
+    Each core (and its ``with_options`` copies) holds one bucket per quota setting,
+    starting full. A retry spends ``retry_cost`` tokens (``connection_error_cost``
+    after a timeout or a connection failure, which cost the service more to wait
+    out); a call answered without needing a retry earns ``success_reward`` back, one
+    answered after retries refunds what its last retry spent. With too few tokens
+    left, a call returns its last error at once instead of retrying: during an
+    outage, calls stop multiplying the load, and retries resume as answers do.
+    """
+
+    capacity: int = 500
+    retry_cost: int = 5
+    connection_error_cost: int = 10
+    success_reward: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if min(self.capacity, self.retry_cost, self.connection_error_cost) < 0:
+            raise ValueError("RetryQuota capacity and costs must be >= 0")
+        if self.success_reward < 0:
+            raise ValueError("RetryQuota.success_reward must be >= 0")
+
+
+@attrs.frozen(kw_only=True)
 class RetryConfig:
     """How failed attempts are retried; set on the core, override per call with ``retries=``."""
 
@@ -64,6 +89,8 @@ class RetryConfig:
     """Retry when no response arrived (refused, reset, timed out) where that is safe."""
     max_attempts: int = 4
     """Attempts in all, the first included."""
+    quota: RetryQuota | None = attrs.field(factory=RetryQuota)
+    """The retry quota shared by the core's calls; ``None`` lets every call retry on its own."""
 
     def __attrs_post_init__(self) -> None:
         if self.strategy not in ("backoff", "none"):

@@ -30,7 +30,7 @@ import attrs
 
 from .. import _serde, _transport
 from .._keywords import keywords_of, refuse_unknown
-from .._redact import redact, request_id_of
+from .._redact import ERROR_BODY_LIMIT, redact, redact_headers, request_id_of, shorten
 from ..errors import (
     STATUS_OF,
     APIError,
@@ -370,15 +370,21 @@ class Operation(Generic[T]):
         # Parse the redacted text: a token the server echoes must not reach the
         # message (built from data) any more than the body.
         body = redact(response.text, token)
+        cut = bool(response.extensions.get(_transport.BODY_CUT))
+        location = response.headers.get("location") if 300 <= status < 400 else None
         return cls(
             status_code=status,
             method=request.method,
             path=request.url.raw_path.split(b"?")[0].decode("ascii", "replace"),
-            headers=response.headers,
-            body=body,
+            headers=redact_headers(response.headers, token),
+            # A body over max_response_bytes is only its start, and no JSON.
+            body=f"{body}… [cut: over max_response_bytes]"
+            if cut
+            else shorten(body, ERROR_BODY_LIMIT),
             raw_response=response,
             request_id=request_id_of(response),
-            data=self._error_body(body, status),
+            data=None if cut else self._error_body(body, status),
+            location=None if location is None else redact(location, token),
         )
 
     def _error_body(self, body: str, status: int) -> ErrorBody | None:

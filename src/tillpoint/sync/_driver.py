@@ -18,8 +18,8 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager, AbstractContextManager
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ..core import TillpointCore
 
 __all__ = ["BLOCKING", "sleep"]
+
+T = TypeVar("T")
 
 sleep = time.sleep
 """How a sync call waits between attempts (tests replace it to run on virtual time)."""
@@ -96,9 +98,11 @@ class _Admission:
         self._slots.release()
 
 
-def _chunks(response: httpx.Response, deadline: _io.AttemptDeadline) -> Iterator[bytes]:
+def _chunks(
+    response: httpx.Response, deadline: _io.AttemptDeadline, *, raw: bool = False
+) -> Iterator[bytes]:
     check = cast("_Deadline", deadline).check
-    for chunk in response.iter_bytes():
+    for chunk in response.iter_raw() if raw else response.iter_bytes():
         yield chunk
         check()
 
@@ -120,7 +124,8 @@ class _BlockingDriver:
         return _Admission(gate, cast("_Deadline", deadline))
 
     async def send(self, client: httpx.Client, request: httpx.Request) -> httpx.Response:
-        return client.send(request, stream=True)  # noqa: ASYNC212 (blocking by design)
+        # (never following a redirect: see _io.Driver.send)
+        return client.send(request, stream=True, follow_redirects=False)  # noqa: ASYNC212
 
     async def read(self, response: httpx.Response, deadline: _io.AttemptDeadline) -> None:
         # What httpx's read() does, with the deadline checked between chunks.
@@ -131,6 +136,17 @@ class _BlockingDriver:
     ) -> AsyncIterator[bytes]:
         for chunk in _chunks(response, deadline):
             yield chunk
+
+    async def iter_raw(
+        self, response: httpx.Response, deadline: _io.AttemptDeadline
+    ) -> AsyncIterator[bytes]:
+        for chunk in _chunks(response, deadline, raw=True):
+            yield chunk
+
+    async def run_to_the_end(
+        self, work: Coroutine[Any, Any, T], wind_down: Callable[[], None]
+    ) -> T:
+        return await work  # nothing cancels a blocking call midway
 
     async def close(self, response: httpx.Response) -> None:
         response.close()
