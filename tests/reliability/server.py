@@ -30,8 +30,9 @@ from typing import Union
 
 LOOPBACK = "127.0.0.1"
 MAX_HEADER_BYTES = 64 * 1024
-IDLE_LIMIT = 30.0
-"""A kept-alive connection that sends nothing for this long is closed."""
+IDLE_TIMEOUT = 5.0
+"""A kept-alive connection that sends nothing for this long is closed, as uvicorn and
+Node close theirs (5 s), without saying so."""
 MAX_STALL = 15.0
 """No action holds a connection longer than this, whatever a test asks."""
 
@@ -109,22 +110,43 @@ class Stall:
 
 @dataclass(frozen=True)
 class Endless:
-    """A 200 whose body streams ``total`` bytes in ``chunk_size`` pieces, with a
-    Content-Length (``declared=True``) or chunked; records whether the client hung up."""
+    """A response (200 unless ``status`` says otherwise) whose body streams ``total``
+    bytes in ``chunk_size`` pieces, with a Content-Length (``declared=True``) or
+    chunked; records whether the client hung up."""
 
     total: int
     declared: bool = False
     chunk_size: int = 64 * 1024
+    status: int = 200
 
 
 Action = Union[Reply, Reset, Close, Stall, Endless, Callable[[Recorded], "Action"]]
 
 
 class ScriptedServer:
-    """See the module docstring."""
+    """See the module docstring.
 
-    def __init__(self, *script: Action) -> None:
+    ``idle_timeout``: a connection idle that long (on ``clock``) is closed. A request
+    arriving on it at that moment (the keep-alive race) is dropped unanswered and
+    counted in ``dropped``: the server had closed the connection as it came. A test
+    may pass a virtual ``clock``, which it advances itself; the server then closes
+    idle connections only as requests arrive.
+    """
+
+    def __init__(
+        self,
+        *script: Action,
+        idle_timeout: float = IDLE_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.requests: list[Recorded] = []
+        self.dropped = 0
+        """Requests that arrived on a connection the server had closed for idleness."""
+        self._idle_timeout = idle_timeout
+        self._clock = clock
+        self._real_time = clock is time.monotonic
+        """On a virtual clock, idle connections are closed only as requests arrive, so
+        the test decides, deterministically, which side of the race each one is on."""
         self.hung_up: list[int] = []
         """Bytes of body written before the client hung up, per aborted ``Endless``."""
         self.errors: list[BaseException] = []
@@ -223,8 +245,9 @@ class ScriptedServer:
             conn.setblocking(True)
             conn.settimeout(0.1)
             buffer = b""
+            idle_since = self._clock()
             while not self._stop.is_set():
-                request, buffer = self._read_request(conn, buffer, number)
+                request, buffer = self._read_request(conn, buffer, number, idle_since)
                 if request is None:
                     return
                 with self._lock:
@@ -244,6 +267,7 @@ class ScriptedServer:
                         self._in_flight -= 1
                 if not keep_open:
                     return
+                idle_since = self._clock()
         except (ConnectionError, TimeoutError, OSError):
             return  # the client went away: that is what many tests are about
         except BaseException as exc:  # a bug in the server: fail the test, loudly
@@ -254,19 +278,25 @@ class ScriptedServer:
                 _close_quietly(conn)
 
     def _read_request(
-        self, conn: socket.socket, buffer: bytes, number: int
+        self, conn: socket.socket, buffer: bytes, number: int, idle_since: float
     ) -> tuple[Recorded | None, bytes]:
-        idle_since = time.monotonic()
         while b"\r\n\r\n" not in buffer:
             if len(buffer) > MAX_HEADER_BYTES:
                 return None, b""
             chunk = self._recv(conn)
+            idle = self._clock() - idle_since
             if chunk is None:
-                if self._stop.is_set() or time.monotonic() - idle_since > IDLE_LIMIT:
+                if self._stop.is_set() or (
+                    self._real_time and not buffer and idle >= self._idle_timeout
+                ):
                     return None, b""
                 continue
             if not chunk:
                 return None, b""
+            if not buffer and idle >= self._idle_timeout:
+                with self._lock:
+                    self.dropped += 1
+                return None, b""  # closed for idleness as the request came: never read
             buffer += chunk
         head, buffer = buffer.split(b"\r\n\r\n", 1)
         lines = head.decode("latin-1").split("\r\n")
@@ -352,7 +382,10 @@ class ScriptedServer:
         return not closing and request.header("connection") != "close"
 
     def _endless(self, conn: socket.socket, action: Endless) -> bool:
-        head = ["HTTP/1.1 200 OK", "Content-Type: application/json"]
+        head = [
+            f"HTTP/1.1 {action.status} {_reason(action.status)}",
+            "Content-Type: application/json",
+        ]
         if action.declared:
             head.append(f"Content-Length: {action.total}")
         else:

@@ -191,3 +191,39 @@ async def test_a_close_without_response_on_a_reused_connection(server: ScriptedS
         assert isinstance(got, Err)
         assert type(got.error) is errors.APIConnectionError
         assert_pool_clean(core)
+
+
+@pytest.mark.anyio
+async def test_a_caller_deadline_racing_the_attempt_timeout_wedges_nothing(
+    server: ScriptedServer, anyio_backend: str
+) -> None:
+    # The caller's own deadline lands 0-3 ms after tillpoint's attempt timeout: while
+    # httpx and httpcore clean up after it. Under asyncio that cancellation goes
+    # through their shields; had it cut the cleanup short, a connection would stay
+    # held for ever, and 60 calls would wedge every slot of a 4-connection pool.
+    server.script(Stall(2))
+    timeout_ms = 40
+    async with make_core(
+        server.url, max_connections=4, timeout_ms=timeout_ms, retry_config=RetryConfig.none()
+    ) as core:
+        outcomes = {"cancelled": 0, "returned": 0}
+        for n in range(60):
+            caller_deadline = (timeout_ms + n % 4) / 1000
+            if anyio_backend == "asyncio":
+                try:
+                    await asyncio.wait_for(checkouts_get(core, f"c{n}"), caller_deadline)
+                    outcomes["returned"] += 1
+                except asyncio.TimeoutError:
+                    outcomes["cancelled"] += 1
+            else:
+                with trio.move_on_after(caller_deadline) as scope:
+                    await checkouts_get(core, f"c{n}")
+                outcomes["cancelled" if scope.cancelled_caught else "returned"] += 1
+        assert sum(outcomes.values()) == 60
+
+        # A healthy call still gets a connection: no slot was left held.
+        server.script(Reply(200, CHECKOUT))
+        healthy = await checkouts_get(core, "c1", timeout_ms=5_000)
+        assert isinstance(healthy, Ok), healthy
+        after = [await checkouts_get(core, f"h{n}", timeout_ms=5_000) for n in range(8)]
+        assert all(isinstance(r, Ok) for r in after), after

@@ -9,12 +9,15 @@ was left with nothing leaked.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import gzip
 import json
 import logging
 import math
 import time
+import tracemalloc
+import zlib
 from decimal import Decimal
 
 import anyio
@@ -93,6 +96,10 @@ async def test_a_reset_before_any_response(server: ScriptedServer) -> None:
         assert isinstance(created, Err)
         assert type(created.error) is errors.APIConnectionError
         assert len(server.requests) == 1
+        # A reset carries no text of its own under asyncio: the message says what happened.
+        text = str(created.error)
+        assert "Error: )" not in text, text
+        assert "the server closed the connection" in text or "reset by peer" in text, text
         assert_pool_clean(core)
 
         # With the caller's key the server can dedupe, so the create is retried — and
@@ -395,3 +402,182 @@ async def test_a_body_of_exactly_max_response_bytes_is_read(server: ScriptedServ
             got = await checkouts_get(core, "c1")
             assert isinstance(got, Ok), got
             assert_pool_clean(core)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_a_huge_error_body_is_its_error_with_the_body_cut(
+    server: ScriptedServer, declared: bool
+) -> None:
+    # 50 MB on a 500, over the 32 MiB default: the status is the answer, not a
+    # ResponseValidationError; the body is kept only in part, and not read on.
+    total = 50 * 1000 * 1000
+    server.script(Endless(total, declared=declared, status=500))
+    async with make_core(server.url, retry_config=RetryConfig.none()) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.Error500
+        assert got.error.status_code == 500
+        assert got.error.body.endswith("[cut: over max_response_bytes]")
+        assert len(got.error.body) < 70 * 1024
+        assert got.error.data is None
+        assert_pool_clean(core)
+        if declared:  # with its length known, nothing past the kept start is read
+            await anyio.to_thread.run_sync(server.wait_for_hang_up)
+            assert server.hung_up and server.hung_up[0] < total
+
+
+async def test_a_long_server_message_is_cut_in_the_error(server: ScriptedServer) -> None:
+    message = "quantity is invalid; " * 250_000  # 5 MB, inside max_response_bytes
+    server.script(
+        Reply(400, {"type": "bad_request", "errors": [{"code": "x", "message": message}]})
+    )
+    async with make_core(server.url) as core:
+        got = await checkouts_get(core, "c1")
+    assert isinstance(got, Err), got
+    assert type(got.error) is errors.Error400
+    text = str(got.error)
+    assert "quantity is invalid" in text and len(text) < 2_000
+    assert len(repr(got.error)) < 2_100
+    # The body is bounded too (64 KiB), and says it was cut; data has the message whole.
+    assert len(got.error.body) < 65 * 1024
+    assert "[cut: " in got.error.body
+    assert got.error.server_message is not None and len(got.error.server_message) >= len(message)
+
+
+async def test_a_gzip_bomb_costs_memory_near_the_limit_not_its_inflated_size(
+    server: ScriptedServer,
+) -> None:
+    # 200 MB of zeros in ~200 KB of gzip: inflated a whole received chunk at a time
+    # (64 KiB of it is 64 MB), the memory would peak far above any body limit.
+    limit = 1024 * 1024
+    inflated = 200 * 1000 * 1000
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    zeros = bytes(1000 * 1000)
+    bomb = b"".join(packer.compress(zeros) for _ in range(inflated // len(zeros))) + packer.flush()
+    del zeros
+    for chunked in (False, True):
+        server.script(Reply(200, bomb, chunked=chunked, headers={"Content-Encoding": "gzip"}))
+        async with make_core(server.url, max_response_bytes=limit) as core:
+            tracemalloc.start()
+            try:
+                got = await checkouts_get(core, "c1")
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            assert isinstance(got, Err), got
+            assert type(got.error) is errors.ResponseValidationError
+            assert "max_response_bytes" in str(got.error)
+            assert peak < 6 * limit, f"peak {peak:,} bytes for a {limit:,}-byte limit"
+            assert_pool_clean(core)
+
+
+async def test_a_deflate_body_raw_or_wrapped_is_decoded(server: ScriptedServer) -> None:
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    for encoded in (
+        zlib.compress(json.dumps(CHECKOUT).encode()),
+        raw.compress(json.dumps(CHECKOUT).encode()) + raw.flush(),
+    ):
+        server.script(Reply(200, encoded, headers={"Content-Encoding": "deflate"}))
+        async with make_core(server.url) as core:
+            got = await checkouts_get(core, "c1")
+            assert isinstance(got, Ok), got
+            assert got.value.id == "c1"
+    # A body that is not what its coding says is a typed error.
+    server.script(Reply(200, b"not gzip at all", headers={"Content-Encoding": "gzip"}))
+    async with make_core(server.url) as core:
+        got = await checkouts_get(core, "c1")
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.ResponseValidationError
+        assert_pool_clean(core)
+    assert server.requests[-1].header("accept-encoding") == "gzip, deflate"
+
+
+# --- redirects are answers, never followed ------------------------------------------
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("callers_client", [False, True], ids=["own-pool", "follow-redirects"])
+async def test_a_redirect_is_an_sdk_error_and_never_followed(
+    server: ScriptedServer, status: int, callers_client: bool
+) -> None:
+    # A loop (pointing back at itself) as well as an elsewhere: one request either way.
+    for location in (f"{server.url}/elsewhere", f"{server.url}/checkouts"):
+        server.script(Reply(status, b"", headers={"Location": location}))
+        async with contextlib.AsyncExitStack() as stack:
+            client = None
+            if callers_client:
+                client = await stack.enter_async_context(httpx.AsyncClient(follow_redirects=True))
+            core = await stack.enter_async_context(make_core(server.url, client=client))
+            got = await checkouts_create(core, BODY)
+        assert isinstance(got, Err), got
+        assert type(got.error) is errors.SDKError
+        assert got.error.status_code == status
+        assert got.error.location == location
+        assert f"redirected to {location}" in str(got.error)
+        assert [(r.method, r.path) for r in server.requests] == [("POST", "/checkouts")]
+
+
+# --- a full pool ---------------------------------------------------------------------
+
+
+async def test_a_full_pool_is_reported_as_such_and_counted_as_not_sent(
+    server: ScriptedServer,
+) -> None:
+    # A caller's client with one connection, held by a slow read: a keyless create
+    # waiting for it never left, so it is retried (not sent), and said to be a full pool.
+    def by_path(request: Recorded) -> Reply:
+        return (
+            Reply(200, CHECKOUT, delay=1.5) if "holder" in request.target else Reply(201, CHECKOUT)
+        )
+
+    server.script(by_path)
+    attempts: list[httpx.Request] = []
+
+    async def count(request: httpx.Request) -> None:
+        if request.method == "POST":
+            attempts.append(request)
+
+    retries = RetryConfig(
+        backoff=BackoffStrategy(initial_interval=10, max_interval=10), max_attempts=2
+    )
+    async with (
+        httpx.AsyncClient(limits=httpx.Limits(max_connections=1)) as client,
+        make_core(
+            server.url, client=client, retry_config=retries, hooks=Hooks(before_request=count)
+        ) as core,
+        anyio.create_task_group() as tg,
+    ):
+        tg.start_soon(checkouts_get, core, "holder")
+        await anyio.to_thread.run_sync(server.wait_for_requests)
+        waiter = await checkouts_create(core, BODY, timeout_ms=150)
+    assert isinstance(waiter, Err), waiter
+    assert type(waiter.error) is errors.APITimeoutError
+    assert "no free connection" in str(waiter.error), waiter.error
+    assert len(attempts) == 2  # retried: a request that never left is safe to repeat
+    assert [r.path for r in server.requests] == ["/checkouts/holder"]  # and never sent
+
+
+def test_sync_calls_never_follow_a_redirect_and_bound_a_gzip_bomb(server: ScriptedServer) -> None:
+    from tillpoint.sync import checkouts_create as create_sync
+    from tillpoint.sync import checkouts_get as get_sync
+
+    server.script(Reply(307, b"", headers={"Location": f"{server.url}/elsewhere"}))
+    with httpx.Client(follow_redirects=True) as client:
+        got = create_sync(make_core(server.url, client=client), BODY)
+    assert isinstance(got, Err) and type(got.error) is errors.SDKError
+    assert got.error.location == f"{server.url}/elsewhere"
+    assert [r.path for r in server.requests] == ["/checkouts"]
+
+    limit = 64 * 1024
+    bomb = gzip.compress(bytes(64 * 1024 * 1024))  # 64 MiB of zeros in ~64 KiB
+    server.script(Reply(200, bomb, headers={"Content-Encoding": "gzip"}))
+    core = make_core(server.url, max_response_bytes=limit)
+    tracemalloc.start()
+    try:
+        got = get_sync(core, "c1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        core.close()
+    assert isinstance(got, Err) and type(got.error) is errors.ResponseValidationError
+    assert peak < 16 * limit + 2 * len(bomb), f"peak {peak:,} bytes"

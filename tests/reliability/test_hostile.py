@@ -35,7 +35,7 @@ from tillpoint.funcs import (
 from tillpoint.hooks import Hooks
 
 from .conftest import TOKEN, make_core
-from .server import Reply, ScriptedServer, Stall, refused_port
+from .server import Reply, Reset, ScriptedServer, Stall, refused_port
 from .test_faults import BODY
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -164,6 +164,59 @@ async def test_a_token_from_a_callable_is_as_secret(
         assert isinstance(result, Err)
         texts = [*surfaces(result), repr(core), *every_log.lines()]
     assert [t for t in texts if TOKEN in t] == []
+
+
+@pytest.mark.anyio
+async def test_a_token_echoed_in_response_headers_is_redacted(server: ScriptedServer) -> None:
+    # A gateway echoing the credential in its headers: as a value, and inside one.
+    echoed = {
+        "X-Echo-Authorization": f"Bearer {TOKEN}",
+        "WWW-Authenticate": f'Bearer error="invalid_token", token="{TOKEN}"',
+        "X-Token": TOKEN,
+    }
+    async with make_core(server.url, retry_config=RetryConfig.none()) as core:
+        for status in (401, 418, 503, 301):
+            server.script(Reply(status, {"type": "x", "errors": []}, headers=echoed))
+            result = await checkouts_get(core, "c1")
+            assert isinstance(result, Err)
+            error = result.error
+            assert isinstance(error, errors.APIError)
+            assert error.status_code == status
+            texts = [*surfaces(result), repr(error.headers), str(dict(error.headers))]
+            assert [t for t in texts if TOKEN in t] == []
+            assert error.headers["x-token"] == "[REDACTED]"
+            assert "[REDACTED]" in error.headers["www-authenticate"]
+            restored = pickle.loads(pickle.dumps(error))
+            assert TOKEN not in repr(dict(restored.headers))
+            assert restored.status_code == status
+
+
+@pytest.mark.anyio
+async def test_a_pickled_connection_error_carries_no_request_headers(
+    server: ScriptedServer,
+) -> None:
+    async with make_core(server.url, retry_config=RetryConfig.none()) as core:
+        refused = core.with_options(server_url=f"http://127.0.0.1:{refused_port()}")
+        server.script(Reset())
+        results = [
+            await checkouts_get(refused, "c1"),  # refused: nothing sent
+            await checkouts_get(core, "c1"),  # reset once sent
+            await checkouts_get(core, "c1", timeout_ms=1, http_headers={"X-Slow": "1"}),
+        ]
+    for result in results:
+        assert isinstance(result, Err)
+        error = result.error
+        assert isinstance(error, errors.APIConnectionError)
+        # httpx's exception, where there was one (tillpoint's own deadline has none).
+        causes = [] if error.__cause__ is None else [error.__cause__]
+        assert causes or isinstance(error, errors.APITimeoutError)
+        for pickled in [pickle.dumps(e) for e in (error, *causes)]:
+            assert TOKEN.encode() not in pickled
+            assert b"authorization" not in pickled.lower()
+        restored = pickle.loads(pickle.dumps(error))
+        assert type(restored) is type(error)
+        assert str(restored) == str(error)
+        assert (restored.method, restored.path) == ("GET", "/checkouts/c1")
 
 
 # --- path parameters stay in their segment --------------------------------------------
