@@ -260,6 +260,10 @@ class ScriptedServer:
                 with self._lock:
                     self._in_flight += 1
                     self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+                # Idle from the moment the answer is sent. On a virtual clock, read
+                # before it goes out: a test advancing the clock as soon as it has
+                # the answer must not overtake this thread.
+                answered_at = self._clock()
                 try:
                     keep_open = self._perform(conn, action, request)
                 finally:
@@ -267,7 +271,7 @@ class ScriptedServer:
                         self._in_flight -= 1
                 if not keep_open:
                     return
-                idle_since = self._clock()
+                idle_since = self._clock() if self._real_time else answered_at
         except (ConnectionError, TimeoutError, OSError):
             return  # the client went away: that is what many tests are about
         except BaseException as exc:  # a bug in the server: fail the test, loudly
