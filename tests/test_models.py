@@ -218,6 +218,21 @@ def test_seed002_checkout_items(seed_checkout: Checkout) -> None:
     )
 
 
+def test_result_repr_is_one_level_deep(seed_checkout: Checkout) -> None:
+    # asyncio.run formats the result it returns: Ok's repr must not walk the whole checkout.
+    from tillpoint.result import Ok
+
+    brief = repr(Ok(seed_checkout, recovered=True))
+    assert brief.startswith(f"Ok(value=Checkout(id={seed_checkout.id!r}, ")
+    assert brief.endswith(", recovered=True)")
+    assert f"items=<{len(seed_checkout.items)} items>" in brief  # type: ignore[arg-type]
+    assert "ship_to=ShipTo(...)" in brief
+    assert repr(seed_checkout.ship_to) not in brief
+    # The model's own repr still shows everything that is set.
+    assert repr(seed_checkout.items[0]) in repr(seed_checkout)  # type: ignore[index]
+    assert repr(Ok(None)) == "Ok(value=None)"
+
+
 def test_seed002_checkout_payment(seed_checkout: Checkout) -> None:
     payment = seed_checkout.payment
     assert isinstance(payment, Payment)

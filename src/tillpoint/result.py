@@ -38,6 +38,13 @@ class Ok(Generic[T]):
 
     __match_args__ = ("value",)
 
+    def __repr__(self) -> str:
+        # Bounded (see brief_repr): asyncio.run formats the result it returns.
+        from .models._base import brief_repr
+
+        recovered = ", recovered=True" if self.recovered else ""
+        return f"Ok(value={brief_repr(self.value)}{recovered})"
+
     @property
     def ok(self) -> Literal[True]:
         return True
