@@ -110,8 +110,9 @@ filters = st.fixed_dictionaries(
     {},
     optional={
         "limit": st.integers(min_value=1, max_value=100),
-        "starting_after": text,
-        "ending_before": text,
+        # Cursors are refused blank before anything is sent (tests/test_mistakes.py).
+        "starting_after": text.filter(str.strip),
+        "ending_before": text.filter(str.strip),
         "ids": st.lists(text, min_size=1, max_size=3),
         "upstream_ids": st.lists(text, min_size=1, max_size=3),
         "customer_id": text,
