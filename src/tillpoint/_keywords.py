@@ -32,13 +32,19 @@ def refuse_unknown(where: str, given: Mapping[str, object], accepted: AbstractSe
 
 def unknown_keyword(where: str, name: str, accepted: Collection[str]) -> str:
     """Python's own wording, plus the fix: the closest name, or every accepted one."""
-    import difflib  # only on this error path: not part of a cold start
-
     text = f"{where}() got an unexpected keyword argument {name!r}"
-    close = difflib.get_close_matches(name, sorted(accepted), n=1)
-    if close:
-        return f"{text}; did you mean {close[0]!r}?"
+    close = closest_name(name, accepted)
+    if close is not None:
+        return f"{text}; did you mean {close!r}?"
     return f"{text}; it takes {', '.join(sorted(accepted))}"
+
+
+def closest_name(name: str, names: Collection[str]) -> str | None:
+    """The name of ``names`` most like ``name``, if any is close: for a "did you mean"."""
+    import difflib  # only on error paths: not part of a cold start (0.6 ms)
+
+    close = difflib.get_close_matches(name, sorted(names), n=1)
+    return close[0] if close else None
 
 
 F = TypeVar("F", bound=Callable[..., Any])

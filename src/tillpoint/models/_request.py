@@ -21,7 +21,6 @@ they are built by the decoder from JSON that has been checked already.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -31,6 +30,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Union
 
 import attrs
 
+from .._keywords import closest_name
 from ._base import UNSET, Model, Unset, as_decimal
 
 __all__ = ["RequestModel"]
@@ -225,8 +225,8 @@ def _did_you_mean(key: Any, names: Iterable[str]) -> str:
     if not isinstance(key, str):
         return ""
     snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
-    close = difflib.get_close_matches(snake, list(names), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest_name(snake, list(names))
+    return f" (did you mean {close!r}?)" if close is not None else ""
 
 
 def _what(value: Any) -> str:
