@@ -423,13 +423,16 @@ def test_a_module_level_core_keeps_signing_across_event_loops(
         return await checkouts_get(core, "c1")
 
     async def abandoned() -> None:
+        in_flight = asyncio.Event()
+
         async def stuck(request: httpx.Request) -> httpx.Response:
+            in_flight.set()
             await asyncio.sleep(3600)
             raise AssertionError("unreachable")
 
         route.mock(side_effect=stuck)
         task = asyncio.ensure_future(checkouts_get(core, "c1"))
-        await asyncio.sleep(0.01)  # the request is in flight when the loop goes away
+        await asyncio.wait_for(in_flight.wait(), 10)  # in flight when the loop goes away
         route.mock(side_effect=record)
         assert not task.done()
 

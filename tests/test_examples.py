@@ -293,7 +293,7 @@ def flask_app(load_example: Any, tillpoint_env: str) -> Iterator[tuple[Any, list
     from tillpoint.sync import Tillpoint
 
     sent: list[httpx.Request] = []
-    tp = Tillpoint(retry_config=FAST, timeout_ms=500, hooks=Hooks(before_request=sent.append))
+    tp = Tillpoint(retry_config=FAST, timeout_ms=5_000, hooks=Hooks(before_request=sent.append))
     try:
         yield load_example("flask_app").create_app(tp), sent
     finally:

@@ -76,6 +76,7 @@ async def test_asyncio_timeout_around_a_deadline_is_a_cancellation() -> None:
 
 async def test_the_gate_admits_its_slots_first_come_first_served() -> None:
     gate = make_gate(2)
+    leave = [anyio.Event() for _ in range(6)]
     order: list[int] = []
     inside = 0
     peak = 0
@@ -86,14 +87,20 @@ async def test_the_gate_admits_its_slots_first_come_first_served() -> None:
             order.append(n)
             inside += 1
             peak = max(peak, inside)
-            await anyio.sleep(0.02)
+            await leave[n].wait()
             inside -= 1
 
     async with anyio.create_task_group() as tg:
         for n in range(6):
             tg.start_soon(enter, n)
-            # Each reaches the gate before the next starts (trio runs newly
-            # started tasks in no fixed order within one scheduling batch).
-            await anyio.sleep(0.001)
-    assert peak <= 2
+            # Task n is parked (inside the gate or queued at it) before n + 1 starts:
+            # the arrival order is fixed by events, not by how fast the machine is.
+            await anyio.wait_all_tasks_blocked()
+        assert (order, inside) == ([0, 1], 2)  # two slots taken, four queued
+        # One holder leaves at a time, so each slot freed admits exactly one waiter,
+        # and the order it appends in is the order the gate admitted it in.
+        for n in range(6):
+            leave[n].set()
+            await anyio.wait_all_tasks_blocked()
+    assert peak == 2
     assert order == list(range(6))

@@ -7,6 +7,7 @@ alive when idle, and a request waits for a free connection no longer than its
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 import anyio
@@ -18,7 +19,7 @@ from tillpoint.funcs import checkouts_create, checkouts_get, checkouts_list
 from tillpoint.sandbox import Sandbox
 
 from .conftest import TOKEN, assert_pool_clean, make_core
-from .server import Reply, ScriptedServer
+from .server import Recorded, Reply, ScriptedServer
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -118,8 +119,16 @@ async def test_a_lower_keepalive_limit_closes_the_surplus(server: ScriptedServer
 
 
 async def test_waiting_for_a_connection_is_bounded_by_timeout_ms(server: ScriptedServer) -> None:
-    server.script(Reply(200, CHECKOUT, delay=0.6))
-    async with make_core(server.url, max_connections=1, timeout_ms=5_000) as core:
+    # The holder's answer waits for the waiter's outcome (an event, not a delay), so
+    # the one connection is busy for as long as the waiter waits, however slow the run.
+    release = threading.Event()
+
+    def held(request: Recorded) -> Reply:
+        release.wait(10)
+        return Reply(200, CHECKOUT)
+
+    server.script(held)
+    async with make_core(server.url, max_connections=1, timeout_ms=15_000) as core:
         results: dict[str, object] = {}
 
         async def holder() -> None:
@@ -129,6 +138,7 @@ async def test_waiting_for_a_connection_is_bounded_by_timeout_ms(server: Scripte
             tg.start_soon(holder)
             await anyio.to_thread.run_sync(server.wait_for_requests)
             waiter = await checkouts_get(core, "waiter", timeout_ms=300, retries=RetryConfig.none())
+            release.set()
 
         assert isinstance(waiter, Err)
         assert type(waiter.error) is errors.APITimeoutError
