@@ -5,15 +5,16 @@ zeros, so a body limit checked after each chunk comes a thousand times too late.
 Here every step asks zlib for at most what the limit still allows (plus one byte,
 to see that there is more), so the memory used stays near the limit.
 
-tillpoint asks for gzip and deflate only (``Accept-Encoding``); a body in any other
-coding, or in several, is left to httpx.
+tillpoint asks for gzip and deflate only (``Accept-Encoding``); a body coded with
+them several times over (``gzip, gzip``) is inflated stage by stage, each stage held
+to the same limit. A body in any other coding is left to httpx.
 """
 
 from __future__ import annotations
 
 import zlib
 
-__all__ = ["ACCEPT_ENCODING", "Inflater", "inflater_for"]
+__all__ = ["ACCEPT_ENCODING", "Inflater", "Stacked", "inflater_for"]
 
 ACCEPT_ENCODING = "gzip, deflate"
 """The codings tillpoint can decode within its limit."""
@@ -55,10 +56,44 @@ class Inflater:
         return self._z.flush()
 
 
-def inflater_for(content_encoding: str | None) -> Inflater | None:
-    """An ``Inflater`` for the body's coding; ``None`` when httpx should decode it."""
+_UNBOUNDED = 1 << 62
+
+
+class Stacked:
+    """Codings applied one after the other (``Content-Encoding: deflate, gzip``),
+    undone last first. Every stage is held to ``room``: a stage producing more says
+    the body is over the limit, as the last stage would."""
+
+    __slots__ = ("_stages",)
+
+    def __init__(self, stages: list[Inflater]) -> None:
+        self._stages = stages
+
+    def decompress(self, data: bytes, room: int) -> bytes:
+        for stage in self._stages:
+            data = stage.decompress(data, room)
+            if len(data) > room:
+                break
+        return data
+
+    def flush(self) -> bytes:
+        out = b""
+        for n, stage in enumerate(self._stages):
+            # What a stage still holds goes through the stages after it.
+            rest = stage.flush()
+            for later in self._stages[n + 1 :]:
+                rest = later.decompress(rest, _UNBOUNDED)  # the caller checks the total
+            out += rest
+        return out
+
+
+def inflater_for(content_encoding: str | None) -> Inflater | Stacked | None:
+    """An inflater for the body's coding(s); ``None`` when httpx should decode it."""
     if content_encoding is None:
         return None
-    coding = content_encoding.strip().lower()
-    wbits = _WBITS.get(coding)
-    return None if wbits is None else Inflater(wbits)
+    codings = [c.strip().lower() for c in content_encoding.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings or any(c not in _WBITS for c in codings):
+        return None
+    stages = [Inflater(_WBITS[c]) for c in reversed(codings)]
+    return stages[0] if len(stages) == 1 else Stacked(stages)

@@ -39,7 +39,13 @@ from ._logging import log_attempt, log_retry, logger
 from ._redact import ERROR_BODY_LIMIT, request_id_of
 from ._request import base_headers, join_url, timeout_for, with_auth
 from ._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, RetryRule, ambiguous
-from .errors import APIConnectionError, APITimeoutError, ResponseValidationError, TillpointError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InvalidRequestError,
+    ResponseValidationError,
+    TillpointError,
+)
 from .hooks import run_before_request
 
 if TYPE_CHECKING:
@@ -314,6 +320,12 @@ async def _exchange(
         except httpx.TransportError as exc:
             not_sent = isinstance(exc, _NOT_SENT) or (progress.traced and not progress.sent)
             return _connection_error(exc, method, path), not not_sent
+        except RuntimeError:
+            # httpx refuses to send through a closed client: the caller's, closed
+            # since the call began (between retries, say). Nothing was sent.
+            if not client.is_closed:
+                raise
+            return closed_client_error(client), False
         # A response has begun: the server surely has the request. Read it all (even
         # an error body we will retry: that lets the connection be reused).
         outcome = await _read_bounded(io, response, limit, method, path, deadline)
@@ -332,6 +344,16 @@ async def _exchange(
         f"no complete response within {seconds * 1000:.0f} ms", method=method, path=path
     )
     return error, not progress.traced or progress.sent
+
+
+def closed_client_error(client: httpx.AsyncClient | httpx.Client) -> InvalidRequestError:
+    """The error for a call through the caller's ``client=`` once it is closed."""
+    return InvalidRequestError(
+        f"the httpx.{type(client).__name__} passed as client= is closed; keep it open "
+        "while the core uses it (tillpoint never closes a client you pass), or leave "
+        "client= out and let tillpoint manage its own",
+        parameter="client",
+    )
 
 
 def _connection_error(exc: httpx.TransportError, method: str, path: str) -> TillpointError:
@@ -447,7 +469,9 @@ async def _read_bounded(
         return response
     except httpx.TransportError as exc:
         return _connection_error(exc, method, path)
-    except zlib.error as exc:
+    except (zlib.error, httpx.DecodingError) as exc:
+        # zlib's from tillpoint's own inflater (gzip, deflate), httpx's from a coding
+        # it decodes itself (stacked codings such as "gzip, gzip"; br, zstd).
         return _undecodable(response, exc)
     finally:
         # A body read to its end has closed itself (httpx does that), so the shield
@@ -457,7 +481,9 @@ async def _read_bounded(
                 await io.close(response)
 
 
-def _undecodable(response: httpx.Response, exc: zlib.error) -> ResponseValidationError:
+def _undecodable(
+    response: httpx.Response, exc: zlib.error | httpx.DecodingError
+) -> ResponseValidationError:
     return ResponseValidationError(
         f"the {response.status_code} response body is not valid "
         f"{response.headers.get('content-encoding')} ({exc})",

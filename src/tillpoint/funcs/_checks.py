@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .. import _io
+from .._transport import closed_client_error
 from ..errors import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -118,12 +119,7 @@ def check_auth(core: TillpointCore, options: RequestOptions) -> None:
     """Refuse a call that would go out without credentials, or through a closed client."""
     client = core._pool.callers(blocking=_io.driver.get().blocking)
     if client is not None and client.is_closed:
-        raise InvalidRequestError(
-            f"the httpx.{type(client).__name__} passed as client= is closed; keep it open "
-            "while the core uses it (tillpoint never closes a client you pass), or leave "
-            "client= out and let tillpoint manage its own",
-            parameter="client",
-        )
+        raise closed_client_error(client)
     if core.bearer_auth is not None and core.bearer_auth != "":
         return
     # Credentials tillpoint does not see: a header the caller sets, a before_request
