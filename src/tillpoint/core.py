@@ -221,6 +221,7 @@ class TillpointCore:
 
     @property
     def api_version(self) -> str | None:
+        """The ``DigitalRiver-Version`` asked for; ``None`` sends the default, ``2021-12-13``."""
         return self._config.api_version
 
     @property

@@ -212,27 +212,26 @@ class SDKError(APIError):
     """Any other 4XX/5XX status, or an unexpected non-error status."""
 
 
-_BY_STATUS: dict[int, type[APIError]] = {
-    400: Error400,
-    401: Error401,
-    403: Error403,
-    404: Error404,
-    405: Error405,
-    406: Error406,
-    408: Error408,
-    409: Error409,
-    422: HTTPValidationError,
-    425: Error425,
-    429: Error429,
-    500: Error500,
-    502: Error502,
-    503: Error503,
-    504: Error504,
+STATUS_OF: dict[type[APIError], int] = {
+    Error400: 400,
+    Error401: 401,
+    Error403: 403,
+    Error404: 404,
+    Error405: 405,
+    Error406: 406,
+    Error408: 408,
+    Error409: 409,
+    HTTPValidationError: 422,
+    Error425: 425,
+    Error429: 429,
+    Error500: 500,
+    Error502: 502,
+    Error503: 503,
+    Error504: 504,
 }
-
-
-STATUS_OF: dict[type[APIError], int] = {cls: status for status, cls in _BY_STATUS.items()}
 """The status each typed error class stands for (``SDKError`` stands for the rest)."""
+
+_BY_STATUS = {status: cls for cls, status in STATUS_OF.items()}
 
 
 def error_class_for_status(status_code: int) -> type[APIError]:

@@ -264,19 +264,10 @@ def api_error(
     ``message``. For a 422 validation body, pass ``{"detail": [...]}`` to
     :func:`api_response`.
     """
-    from http import HTTPStatus
+    from .funcs._profiles import DIGITAL_RIVER, GR4VY
 
-    from .sandbox._errors import dr_body, dr_type_for, gr4vy_body
-
-    if api == "gr4vy":
-        if parameter is not None:
-            raise ValueError("Gr4vy error bodies have no parameter")
-        body = gr4vy_body(status, code, message)
-    else:
-        if message is None:
-            try:
-                message = HTTPStatus(status).phrase
-            except ValueError:  # a status http.HTTPStatus does not name
-                message = f"HTTP {status}"
-        body = dr_body(status, code or dr_type_for(status), message, parameter)
+    profile = {"digitalriver": DIGITAL_RIVER, "gr4vy": GR4VY}.get(api)
+    if profile is None:
+        raise ValueError(f"api must be 'digitalriver' or 'gr4vy', not {api!r}")
+    body = profile.error_body(status, code, message, parameter)
     return api_response(status, body, headers=headers, request_id=request_id)

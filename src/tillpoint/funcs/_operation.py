@@ -412,6 +412,7 @@ class Operation(Generic[T]):
 Headers = Callable[["TillpointCore", Any], dict[str, str]]
 ErrorModel = Callable[[dict[str, Any]], "type[ErrorBody] | None"]
 ValueCheck = Callable[[Any, "httpx.Response"], "str | None"]
+ErrorBodyOf = Callable[[int, "str | None", "str | None", "str | None"], dict[str, Any]]
 
 
 @attrs.frozen(kw_only=True)
@@ -425,6 +426,9 @@ class ApiProfile:
     """The API's own headers, from the core and the call's options."""
     error_model: ErrorModel
     """The model of an error body (a parsed JSON object), or ``None`` if it is not one."""
+    error_body: ErrorBodyOf
+    """An error body in the API's documented shape, from ``(status, code, message,
+    parameter)``: what ``tillpoint.testing.api_error`` answers with."""
     check_id: Callable[[object, str], str] = require_id
     """The rule for a path parameter: returns it, or raises ``InvalidRequestError``."""
     check_value: ValueCheck | None = None

@@ -131,6 +131,21 @@ def _digital_river_error_model(data: dict[str, Any]) -> type[ErrorBody] | None:
     return DigitalRiverErrorBody if "errors" in data or "type" in data else None
 
 
+def _digital_river_error_body(
+    status: int, code: str | None, message: str | None, parameter: str | None
+) -> dict[str, Any]:
+    from http import HTTPStatus
+
+    from ..sandbox._errors import dr_body, dr_type_for
+
+    if message is None:
+        try:
+            message = HTTPStatus(status).phrase
+        except ValueError:  # a status http.HTTPStatus does not name
+            message = f"HTTP {status}"
+    return dr_body(status, code or dr_type_for(status), message, parameter)
+
+
 def _gr4vy_headers(core: TillpointCore, options: SessionOptions) -> dict[str, str]:
     merchant = options.get("merchant_account_id")
     if merchant is None:
@@ -146,11 +161,22 @@ def _gr4vy_error_model(data: dict[str, Any]) -> type[ErrorBody] | None:
     return None if _GR4VY_ERROR_KEYS.isdisjoint(data) else Gr4vyErrorBody
 
 
+def _gr4vy_error_body(
+    status: int, code: str | None, message: str | None, parameter: str | None
+) -> dict[str, Any]:
+    from ..sandbox._errors import gr4vy_body
+
+    if parameter is not None:
+        raise ValueError("Gr4vy error bodies have no parameter")
+    return gr4vy_body(status, code, message)
+
+
 DIGITAL_RIVER = ApiProfile(
     name="Digital River",
     errors=DigitalRiverError,
     headers=_digital_river_headers,
     error_model=_digital_river_error_model,
+    error_body=_digital_river_error_body,
     check_value=_digital_river_version_mismatch,
     write_options=keywords_of(WriteOptions),
 )
@@ -161,6 +187,7 @@ GR4VY = ApiProfile(
     errors=Gr4vyError,
     headers=_gr4vy_headers,
     error_model=_gr4vy_error_model,
+    error_body=_gr4vy_error_body,
     read_options=keywords_of(SessionOptions),
     write_options=keywords_of(SessionOptions),
 )
