@@ -144,20 +144,27 @@ class Pool:
         self._callers: _LoopPool | None = None
         self._callers_blocking: tuple[httpx.Client, None] | None = None
         if client is not None:
-            import httpx
-
-            if isinstance(client, httpx.AsyncClient):
-                self._callers = _LoopPool(client, None)
-            elif isinstance(client, httpx.Client):
-                self._callers_blocking = (client, None)
-            else:
-                raise TypeError(
-                    f"client must be an httpx.AsyncClient or httpx.Client, "
-                    f"not {type(client).__name__}"
-                )
+            self.adopt(client)
         self._loops: weakref.WeakKeyDictionary[object, _LoopPool] = weakref.WeakKeyDictionary()
         self._blocking: tuple[httpx.Client, threading.Semaphore] | None = None
         self._lock = threading.Lock()
+
+    def adopt(self, client: httpx.AsyncClient | httpx.Client) -> None:
+        """Use the caller's ``client`` for the calls of its kind (never closed here).
+
+        A core takes one ``client=``; the in-process sandbox adopts one of each kind,
+        so both async and sync calls reach it.
+        """
+        import httpx
+
+        if isinstance(client, httpx.AsyncClient):
+            self._callers = _LoopPool(client, None)
+        elif isinstance(client, httpx.Client):
+            self._callers_blocking = (client, None)
+        else:
+            raise TypeError(
+                f"client must be an httpx.AsyncClient or httpx.Client, not {type(client).__name__}"
+            )
 
     @property
     def started(self) -> bool:

@@ -7,6 +7,9 @@ tests/test_import_graph.py.)
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
+
+import pytest
 
 from tillpoint import Ok
 from tillpoint.funcs import checkouts_list
@@ -28,3 +31,58 @@ def test_in_process_calls_leave_no_timer_behind_on_the_loop() -> None:
             return len(asyncio.get_running_loop()._scheduled)  # type: ignore[attr-defined]
 
     assert asyncio.run(run()) < calls // 10
+
+
+# --- sync calls: no event loop anywhere ---------------------------------------------
+
+
+def test_sync_functions_and_the_sync_facade_reach_the_in_process_sandbox() -> None:
+    import tillpoint.sync
+    from tillpoint import RetryConfig, errors, models
+
+    assert not _running_loop()  # a plain script: no event loop anywhere
+    sandbox = Sandbox()
+    core = sandbox.core(retry_config=RetryConfig.none())
+    body = models.CheckoutCreate(
+        currency="USD", items=[models.Item(sku_id="sku_1", quantity=2, price=Decimal("10.00"))]
+    )
+
+    created = tillpoint.sync.checkouts_create(core, body)
+    assert isinstance(created, Ok), created
+    assert sandbox.checkouts.get(created.value.id) is not None  # the very sandbox
+    got = tillpoint.sync.checkouts_get(core, created.value.id)
+    assert isinstance(got, Ok) and got.value.total_amount == created.value.total_amount
+
+    with tillpoint.sync.Tillpoint(core=core) as tp:
+        assert [c.id for c in tp.checkouts.list(limit=5)] == [created.value.id]
+        with pytest.raises(errors.Error503):  # faults work as they do for async calls
+            tp.checkouts.get(created.value.id, http_headers={"x-sandbox-fault": "status=503"})
+
+
+def test_a_sync_call_from_a_thread_whose_loop_is_running() -> None:
+    # tillpoint.sync refuses to block a running loop, but the transport itself may be
+    # reached from one (a caller's own httpx.Client): it answers from a worker thread.
+    import httpx
+
+    from tillpoint.sandbox._sync_transport import SyncASGITransport
+
+    sandbox = Sandbox()
+
+    token = {"authorization": "Bearer sk_test_sync"}
+
+    async def inside_a_loop() -> int:
+        transport = SyncASGITransport(sandbox.app)
+        with httpx.Client(transport=transport, base_url=sandbox.base_url) as client:
+            # Blocking this loop is the point: the transport must not need it.
+            response = client.get("/checkouts", headers=token)  # noqa: ASYNC212
+        return response.status_code
+
+    assert asyncio.run(inside_a_loop()) == 200
+
+
+def _running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

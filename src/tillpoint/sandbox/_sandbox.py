@@ -89,18 +89,23 @@ class Sandbox(SandboxState):
     def core(self, **options: Any) -> TillpointCore:
         """A :class:`~tillpoint.TillpointCore` wired to this sandbox in-process: no sockets.
 
-        ``options`` go to ``TillpointCore``; the token defaults to ``sk_test_sandbox``.
-        Plain ``http`` is allowed here because the traffic never leaves the process.
+        Async calls and ``tillpoint.sync`` calls both reach it (sync ones with or
+        without an event loop anywhere). ``options`` go to ``TillpointCore``; the token
+        defaults to ``sk_test_sandbox``. Plain ``http`` is allowed here because the
+        traffic never leaves the process.
         """
         import httpx
 
         from ..core import TillpointCore
+        from ._sync_transport import SyncASGITransport
 
         options.setdefault("bearer_auth", "sk_test_sandbox")
         client = httpx.AsyncClient(transport=self.transport())
-        return TillpointCore(
+        core = TillpointCore(
             server_url=self.base_url, client=client, allow_insecure_http=True, **options
         )
+        core._pool.adopt(httpx.Client(transport=SyncASGITransport(self.app)))
+        return core
 
 
 # Re-exported for documentation: the ids ``seed_sources=True`` creates.
