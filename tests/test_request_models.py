@@ -188,10 +188,20 @@ def test_non_finite_amounts_are_refused(value: Any) -> None:
 
 
 def test_an_int_is_taken_exactly() -> None:
-    item = models.Item(sku_id="s", price=10, aggregate_price=2**60)
+    item = models.Item(sku_id="s", price=10, aggregate_price=2**53)
     assert item.price == Decimal(10) and isinstance(item.price, Decimal)
-    assert item.aggregate_price == Decimal(2**60)
+    assert item.aggregate_price == Decimal(2**53)
     assert models.Discount(amount_off=3).amount_off == Decimal(3)
+
+
+@pytest.mark.parametrize(
+    "value", [2**53 + 1, Decimal(2**53 + 1), Decimal("0.1000000000000000000001"), Decimal("1E+400")]
+)
+def test_an_amount_no_json_number_carries_exactly_is_refused_when_built(value: Any) -> None:
+    """The server reads a double: what would arrive changed is refused at once, naming
+    the field, rather than when the body is encoded (found by hypothesis: 2**53 + 1)."""
+    with pytest.raises(ValueError, match=r"^Item\.price: .* cannot be sent exactly"):
+        models.Item(sku_id="s", price=value)
 
 
 @settings(max_examples=50, deadline=None)

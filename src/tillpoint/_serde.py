@@ -42,6 +42,7 @@ from cattrs.errors import BaseValidationError, ClassValidationError, IterableVal
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._json_number import exact_json_number
 from .models._base import UNSET, Model, Unset
 
 __all__ = [
@@ -80,29 +81,9 @@ def loads(text: str | bytes) -> Any:
     return _DECODER.decode(text)
 
 
-_MAX_EXACT_INT = 2**53
-
-
 def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
-        # Beyond 2**53 a double (what the server reads) no longer holds every
-        # integer, and int() of Decimal("1E+400") would build a 401-digit number.
-        if (
-            value.is_finite()
-            and value.adjusted() < 16
-            and value.as_tuple().exponent >= 0  # type: ignore[operator]
-            and abs(value) <= _MAX_EXACT_INT
-        ):
-            return int(value)  # Decimal("10") goes out as 10, not 10.0
-        number = float(value)
-        # repr(float) is the shortest string that reads back as the same double, so a
-        # Decimal survives exactly iff reading that string gives the Decimal back.
-        if not value.is_finite() or Decimal(repr(number)) != value:
-            raise ValueError(
-                f"{value} cannot be sent exactly as a JSON number; "
-                "round it (for example to 2 decimal places) first"
-            )
-        return number
+        return exact_json_number(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 

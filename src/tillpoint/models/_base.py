@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Final, Literal, cast
 
 import attrs
 
+from .._json_number import exact_json_number
+
 __all__ = [
     "UNSET",
     "DigitalRiverModel",
@@ -136,12 +138,16 @@ def as_decimal(value: object, where: str) -> Decimal:
     and which nearby decimal was meant only the caller knows. A numeric string is
     refused too (one rule: a decimal field holds a ``Decimal``), with the fix spelled out.
     """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{where}: {value} is not a finite amount")
+        try:
+            exact_json_number(value)  # refused now, not when the body is encoded
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{where}: {value} is not a finite amount")
