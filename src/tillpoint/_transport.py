@@ -38,7 +38,7 @@ from ._inflate import inflater_for
 from ._logging import log_attempt, log_retry, logger
 from ._redact import ERROR_BODY_LIMIT, request_id_of
 from ._request import base_headers, join_url, timeout_for, with_auth
-from ._retrying import IDEMPOTENT, NON_IDEMPOTENT, Retrying, RetryRule, ambiguous
+from ._retrying import Retrying, RetryRule, ambiguous
 from .errors import (
     APIConnectionError,
     APITimeoutError,
@@ -52,17 +52,7 @@ if TYPE_CHECKING:
     from .core import BearerAuth, TillpointCore
     from .retries import RetryConfig
 
-# The retry rules are re-exported: operations name them from here.
-__all__ = [
-    "BODY_CUT",
-    "IDEMPOTENT",
-    "NON_IDEMPOTENT",
-    "Lookup",
-    "Recover",
-    "RetryRule",
-    "Retrying",
-    "send",
-]
+__all__ = ["BODY_CUT", "Lookup", "Recover", "send"]
 
 Params = list[tuple[str, str | int | float | bool | None]] | None
 """Query parameters as httpx takes them, in order."""

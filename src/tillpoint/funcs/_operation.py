@@ -31,6 +31,7 @@ import attrs
 from .. import _serde, _transport
 from .._keywords import keywords_of, refuse_unknown
 from .._redact import ERROR_BODY_LIMIT, redact, redact_headers, request_id_of, shorten
+from .._retrying import IDEMPOTENT, Retrying, RetryRule
 from ..errors import (
     STATUS_OF,
     APIError,
@@ -134,7 +135,7 @@ class PreparedRequest:
     query: list[tuple[str, str]] | None
     content: bytes | None
     headers: dict[str, str]
-    rule: _transport.RetryRule
+    rule: RetryRule
     retries: RetryConfig | None
     timeout_ms: int | None
     http_headers: Mapping[str, str] | None
@@ -160,7 +161,7 @@ class Operation(Generic[T]):
     errors: Any
     """The operation's error union: the API's shared union plus the operation's own
     statuses. Its typed status classes are the statuses it declares."""
-    retry: _transport.RetryRule
+    retry: RetryRule
     idempotency_key: bool = False
     """Mint an ``Idempotency-Key`` for every logical call (a caller's key wins)."""
     recovery: Recovery | None = None
@@ -220,7 +221,7 @@ class Operation(Generic[T]):
         request: PreparedRequest,
         *,
         recover: _transport.Recover[R] | None = None,
-        retrying: _transport.Retrying | None = None,
+        retrying: Retrying | None = None,
     ) -> tuple[httpx.Response | TillpointError | R, str | None]:
         """Send a prepared request through the transport, with retries (``retrying``
         when it is made on behalf of a call already under way)."""
@@ -266,7 +267,7 @@ class Operation(Generic[T]):
             headers["Idempotency-Key"] = header_value(caller_key, "idempotency_key")
             # The caller vouches that the server dedupes on this key, so an
             # ambiguous failure is safe to retry.
-            rule = _transport.IDEMPOTENT
+            rule = IDEMPOTENT
         elif self.idempotency_key:
             headers["Idempotency-Key"] = _idempotency_key()
         return PreparedRequest(
@@ -462,9 +463,7 @@ class ApiProfile:
         query: Mapping[str, QueryParameter] | None = None,
     ) -> Operation[T]:
         """A GET: safe, so retried like any idempotent request."""
-        return self._operation(
-            "GET", name, path, returns, errors, _transport.IDEMPOTENT, query=query or {}
-        )
+        return self._operation("GET", name, path, returns, errors, IDEMPOTENT, query=query or {})
 
     def post(
         self,
@@ -473,7 +472,7 @@ class ApiProfile:
         *,
         returns: type[T],
         errors: Any,
-        retry: _transport.RetryRule,
+        retry: RetryRule,
         body: RequestBody | type[Any] | None = None,
         idempotency_key: bool = False,
         recovery: Recovery | None = None,
@@ -489,11 +488,11 @@ class ApiProfile:
         self, name: str, path: str, *, returns: type[T], errors: Any, body: type[Any]
     ) -> Operation[T]:
         """A PUT: a full replacement, idempotent by HTTP's definition."""
-        return self._operation("PUT", name, path, returns, errors, _transport.IDEMPOTENT, body=body)
+        return self._operation("PUT", name, path, returns, errors, IDEMPOTENT, body=body)
 
     def delete(self, name: str, path: str, *, errors: Any) -> Operation[None]:
         """A DELETE: idempotent by HTTP's definition; its success has no body (204)."""
-        return self._operation("DELETE", name, path, None, errors, _transport.IDEMPOTENT)
+        return self._operation("DELETE", name, path, None, errors, IDEMPOTENT)
 
     def _operation(
         self,
@@ -502,7 +501,7 @@ class ApiProfile:
         path: str,
         returns: type[T] | None,
         errors: Any,
-        retry: _transport.RetryRule,
+        retry: RetryRule,
         **declared: Any,
     ) -> Operation[T]:
         return Operation(

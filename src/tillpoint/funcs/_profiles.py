@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Union
 
 from .._keywords import keywords_of
-from .._transport import IDEMPOTENT, NON_IDEMPOTENT
+from .._retrying import IDEMPOTENT, NON_IDEMPOTENT
 from ..errors import (
     APIConnectionError,
     APITimeoutError,
