@@ -7,9 +7,12 @@ import re
 import typing
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tillpoint import _serde, models
 from tillpoint._serde import DecodeError, structure
@@ -121,3 +124,58 @@ def test_a_name_only_the_class_body_knows_falls_back_to_typing() -> None:
 
     assert _serde._field_types(Local)["count"] == int | None
     assert structure({"count": 3}, Local).count == 3
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class Tagged(DigitalRiverModel):
+    """Lists and free-form objects of every shape the models use."""
+
+    tags: list[str] | Unset | None = UNSET
+    counts: list[int] | Unset = UNSET
+    labels: dict[str, str] | Unset | None = UNSET
+    metadata: dict[str, str | int | bool] | Unset = UNSET
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=3), st.integers(), st.booleans(), st.none())))
+def test_a_list_of_strings_decodes_iff_every_item_is_one(items: list[Any]) -> None:
+    data = {"tags": items}
+    if all(type(item) is str for item in items):
+        tagged = structure(data, Tagged)
+        assert tagged.tags == items
+        assert tagged.tags is not items  # a list of its own, as cattrs' hook would give
+    else:
+        index = next(i for i, item in enumerate(items) if type(item) is not str)
+        with pytest.raises(DecodeError, match=rf"^Tagged\.tags\[{index}\]: expected a string"):
+            structure(data, Tagged)
+
+
+def test_a_list_item_is_converted_or_refused_by_its_own_hook() -> None:
+    assert structure({"counts": [1, Decimal("2.0")]}, Tagged).counts == [1, 2]
+    with pytest.raises(DecodeError, match=r"^Tagged\.counts\[1\]: expected an integer"):
+        structure({"counts": [1, True]}, Tagged)
+
+
+def test_null_lists_and_objects_are_none_only_where_null_is_allowed() -> None:
+    nulls = structure({"tags": None, "labels": None}, Tagged)
+    assert (nulls.tags, nulls.labels) == (None, None)
+    with pytest.raises(DecodeError, match=r"^Tagged\.counts: null is not allowed here"):
+        structure({"counts": None}, Tagged)
+    with pytest.raises(DecodeError, match=r"^Tagged\.metadata: null is not allowed here"):
+        structure({"metadata": None}, Tagged)
+    with pytest.raises(DecodeError, match=r"^Tagged\.tags: expected an array, got dict"):
+        structure({"tags": {"a": "b"}}, Tagged)
+
+
+def test_free_form_objects_check_their_values_kinds() -> None:
+    metadata = {"s": "x", "n": 1, "b": True, "d": Decimal("1.5")}
+    assert structure({"metadata": metadata, "labels": {"a": "b"}}, Tagged).metadata == metadata
+    with pytest.raises(DecodeError, match=r"^Tagged\.labels: 'a': int is not allowed here"):
+        structure({"labels": {"a": 1}}, Tagged)
+    with pytest.raises(DecodeError, match=r"^Tagged\.metadata: 'x': list is not allowed here"):
+        structure({"metadata": {"x": []}}, Tagged)
+
+
+def test_a_bad_date_time_is_quoted_as_it_came() -> None:
+    with pytest.raises(DecodeError, match=r"'yesterdayZ' is not an ISO 8601 date-time"):
+        structure({"createdTime": "yesterdayZ"}, Checkout)
