@@ -28,12 +28,26 @@ def test_a_checkouts_call_loads_neither_sessions_nor_error_models() -> None:
     assert "tillpoint.models.checkouts" in loaded
     for absent in ("sessions", "checkouts_create", "models.errors", "sdk"):
         assert absent not in loaded, absent
+    # A read builds no request body, nor loads the checks request models run.
+    assert "tillpoint.models._checkout_requests" not in loaded
+    assert "tillpoint.models._request" not in loaded
+
+
+def test_a_request_body_loads_with_its_first_use_under_its_public_name() -> None:
+    code = (
+        "import tillpoint.models.checkouts as c, tillpoint.models.sessions as s, sys; "
+        "print('tillpoint.models._checkout_requests' in sys.modules, "
+        "c.CheckoutCreate.__name__, s.CheckoutSessionCreate.__name__, "
+        "'tillpoint.models._checkout_requests' in sys.modules)"
+    )
+    assert run(code) == "False CheckoutCreate CheckoutSessionCreate True"
 
 
 def test_a_sessions_call_does_not_load_the_digital_river_models() -> None:
     loaded = run(f"from tillpoint.funcs import sessions_get; {LOADED}")
     assert "tillpoint.models.sessions" in loaded
     assert "tillpoint.models.checkouts" not in loaded
+    assert "tillpoint.models._session_requests" not in loaded
 
 
 @pytest.mark.parametrize(
@@ -84,4 +98,6 @@ def test_the_models_table_matches_each_submodule() -> None:
     exec("from tillpoint.models import *", namespace)
     assert namespace["Checkout"] is checkouts.Checkout
     assert namespace["CheckoutSession"] is sessions.CheckoutSession
+    assert namespace["CheckoutCreate"] is checkouts.CheckoutCreate
+    assert namespace["CheckoutSessionCreate"] is sessions.CheckoutSessionCreate
     assert namespace["UNSET"] is tillpoint.models.UNSET

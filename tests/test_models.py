@@ -648,11 +648,8 @@ DR_MODELS = sorted(
     {
         cls
         for module in (checkout_models, error_models)
-        for cls in vars(module).values()
-        if isinstance(cls, type)
-        and issubclass(cls, Model)
-        and cls.__module__ == module.__name__
-        and cls.wire_case == "camel"
+        for cls in (getattr(module, name) for name in module.__all__)
+        if isinstance(cls, type) and issubclass(cls, Model) and cls.wire_case == "camel"
     },
     key=lambda cls: cls.__name__,
 )

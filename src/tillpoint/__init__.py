@@ -6,9 +6,9 @@ almost nothing: serverless cold starts pay only for what they touch.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._lazy import exported_lazily
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -48,16 +48,7 @@ _WHERE = {
 }
 _SUBMODULES = {"errors", "funcs", "models", "sandbox", "testing", "auth"}
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        value = getattr(importlib.import_module(_WHERE[name], __name__), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f".{name}", __name__)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
+__getattr__ = exported_lazily(globals(), _WHERE, _SUBMODULES)
 
 
 def __dir__() -> list[str]:

@@ -10,9 +10,9 @@ round.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import exported_lazily
 from ._base import UNSET, Model, Unset
 
 if TYPE_CHECKING:
@@ -106,20 +106,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ValidationErrorDetail",
     ),
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+_WHERE = {name: f".{module}" for module, names in _EXPORTS.items() for name in names}
 
 __all__ = ["UNSET", "Model", "Unset", *_WHERE]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:  # models.checkouts and friends, as before
-        return importlib.import_module(f".{name}", __name__)
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = exported_lazily(globals(), _WHERE, _EXPORTS)
 
 
 def __dir__() -> list[str]:
