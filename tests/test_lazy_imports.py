@@ -28,9 +28,11 @@ def test_a_checkouts_call_loads_neither_sessions_nor_error_models() -> None:
     assert "tillpoint.models.checkouts" in loaded
     for absent in ("sessions", "checkouts_create", "models.errors", "sdk"):
         assert absent not in loaded, absent
-    # A read builds no request body, nor loads the checks request models run.
+    # A read builds no request body, nor loads the checks request models run, nor what
+    # a create recovers with.
     assert "tillpoint.models._checkout_requests" not in loaded
     assert "tillpoint.models._request" not in loaded
+    assert "tillpoint.funcs._recovery" not in loaded
 
 
 def test_a_request_body_loads_with_its_first_use_under_its_public_name() -> None:

@@ -37,7 +37,6 @@ from ..models._base import UNSET
 from ._checks import header_value
 from ._operation import ApiProfile, RequestBody
 from ._options import SessionOptions, WriteOptions
-from ._recovery import LookUp
 
 if TYPE_CHECKING:
     import httpx
@@ -45,13 +44,13 @@ if TYPE_CHECKING:
     from ..core import TillpointCore
     from ..models.errors import ErrorBody
 
-# A module declaring an operation imports its whole vocabulary from here.
+# A module declaring an operation imports its whole vocabulary from here; a create's
+# recovery (``_recovery.LookUp``) comes from its own module, which a read never loads.
 __all__ = [
     "DIGITAL_RIVER",
     "DIGITAL_RIVER_VERSION",
     "GR4VY",
     "IDEMPOTENT",
-    "LookUp",
     "MERCHANT_ACCOUNT_HEADER",
     "NON_IDEMPOTENT",
     "AnyCallError",

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Union
 from ..errors import Error409
 from ..models._base import UNSET
 from ..models.checkouts import Checkout, CheckoutCreate
-from ._profiles import DIGITAL_RIVER, NON_IDEMPOTENT, DigitalRiverError, LookUp, RequestBody
+from ._profiles import DIGITAL_RIVER, NON_IDEMPOTENT, DigitalRiverError, RequestBody
+from ._recovery import LookUp
 from .checkouts_list import _OPERATION as CHECKOUTS_LIST
 
 if TYPE_CHECKING:
