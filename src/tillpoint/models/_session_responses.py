@@ -13,27 +13,7 @@ import attrs
 
 from ._base import UNSET, Gr4vyModel, Unset
 
-__all__ = [
-    "AgeGroup",
-    "Airline",
-    "AirlineLeg",
-    "AirlinePassenger",
-    "BillingDetails",
-    "CardScheme",
-    "CardType",
-    "CartItem",
-    "CheckoutSession",
-    "CheckoutSessionPaymentMethod",
-    "CheckoutSessionPaymentMethodDetails",
-    "GuestBuyer",
-    "ProductType",
-    "RouteType",
-    "SessionAddress",
-    "ShippingDetails",
-    "TaxId",
-    "TaxIdKind",
-    "TicketDeliveryMethod",
-]
+# No __all__ of its own: ``models.sessions`` lists what it exports.
 
 # Open enums: the documented values, and any other string.
 ProductType = Union[

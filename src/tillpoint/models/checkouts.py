@@ -129,18 +129,7 @@ __all__ = [
 ]
 
 if not TYPE_CHECKING:  # mypy sees the imports above, and no catch-all __getattr__
-    # The request bodies load on first use: a read never builds them (``_checkout_requests``).
+    # The request bodies (``_checkout_requests``) load on first use: a read never builds them.
     __getattr__ = exported_lazily(
-        globals(),
-        dict.fromkeys(
-            (
-                "CheckoutCreate",
-                "CheckoutUpdate",
-                "Item",
-                "ItemUpdate",
-                "ShippingChoiceRequest",
-                "TaxIdentifierRequest",
-            ),
-            "._checkout_requests",
-        ),
+        globals(), {name: "._checkout_requests" for name in __all__ if name not in globals()}
     )

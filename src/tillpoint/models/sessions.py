@@ -64,5 +64,7 @@ __all__ = [
 ]
 
 if not TYPE_CHECKING:  # mypy sees the import above, and no catch-all __getattr__
-    # The request body loads on first use: a read never builds it (``_session_requests``).
-    __getattr__ = exported_lazily(globals(), {"CheckoutSessionCreate": "._session_requests"})
+    # The request body (``_session_requests``) loads on first use: a read never builds it.
+    __getattr__ = exported_lazily(
+        globals(), {name: "._session_requests" for name in __all__ if name not in globals()}
+    )
