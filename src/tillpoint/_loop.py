@@ -8,8 +8,9 @@
 * ``current_loop`` — which event loop is running, as a key for per-loop state.
 
 anyio runs them on asyncio and trio alike (on trio it is trio's own cancel scopes).
-One exception is measured and kept: see ``Deadline``. ``anyio`` is imported lazily,
-when a primitive is first used, so a call that never needs one never loads it.
+Two exceptions are measured and kept, both under asyncio on 3.11+: ``Deadline`` and
+``make_gate`` use the loop's own primitives there. ``anyio`` is imported lazily, when a
+primitive is first used, so a call that never needs one (no retry, no error) never loads it.
 """
 
 from __future__ import annotations
@@ -69,6 +70,19 @@ def shielded() -> AbstractContextManager[Any]:
     return anyio.CancelScope(shield=True)
 
 
+# asyncio's own primitives where they were measured to matter (see make_gate and
+# Deadline): asyncio.timeout is 3.11+, and so is the Semaphore tillpoint relies on.
+_NATIVE_ASYNCIO = sys.version_info >= (3, 11)
+
+
+def _running_asyncio() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class Gate(Protocol):
     """A semaphore: ``async with gate:`` holds one of its slots."""
 
@@ -83,14 +97,20 @@ class Gate(Protocol):
 
 
 def make_gate(slots: int) -> Gate:
-    """A FIFO semaphore with ``slots`` slots (anyio's, on whichever loop runs).
+    """A FIFO semaphore with ``slots`` slots: asyncio's own under asyncio (3.11+), else anyio's.
 
-    Measured against ``asyncio.Semaphore`` over loopback HTTP to a server in another
-    process (``checkouts_get``, one pool of 100, asyncio): 647 vs 642 µs a call, and
-    1053 vs 1155 µs with 50 tasks queued on 10 connections — within run-to-run noise.
-    A gate only exists for a pool tillpoint owns, whose connections httpcore opens
-    through anyio anyway, so importing anyio costs nothing extra here either.
+    The first ``anyio.Semaphore`` of a process imports anyio and its asyncio backend:
+    13 ms (12.9–13.8 ms, three fresh processes with httpx already imported), a tenth of
+    a whole cold start over HTTPS, for the one primitive every call through a pool
+    tillpoint owns uses. httpcore's own connection locks still load anyio on asyncio
+    today; this keeps tillpoint from being the reason once they do not. Steady state
+    asyncio's is no slower: ``checkouts_get`` over kept-alive TLS 764 vs 793 µs and
+    835 vs 841 µs a call (two runs, medians of 15 interleaved batches of 200).
+    ``asyncio.Semaphore`` is FIFO and gives a cancelled waiter's slot on (3.11+), which
+    ``tests/test_loop.py`` and the pool-full tests in ``tests/reliability`` hold it to.
     """
+    if _NATIVE_ASYNCIO and _running_asyncio():
+        return asyncio.Semaphore(slots)
     import anyio
 
     return anyio.Semaphore(slots)
@@ -104,17 +124,6 @@ def make_gate(slots: int) -> Gate:
 # 1.41x raw httpx with asyncio.timeout, 1.86x with move_on_after (fresh processes,
 # median of 15), past the 1.8x the project holds that start to. Over a real network
 # httpcore loads anyio anyway, so trio and 3.10 lose nothing by using it.
-_NATIVE_ASYNCIO_TIMEOUT = sys.version_info >= (3, 11)
-
-
-def _running_asyncio() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class Deadline:
     """``async with Deadline(seconds) as d:`` — cancel the body after ``seconds``.
 
@@ -136,7 +145,7 @@ class Deadline:
         """What ``cancel()`` was given: why the block was stopped early."""
 
     async def __aenter__(self) -> Deadline:
-        if _NATIVE_ASYNCIO_TIMEOUT and _running_asyncio():
+        if _NATIVE_ASYNCIO and _running_asyncio():
             self._asyncio = True
             self._scope = asyncio.timeout(self._seconds)  # type: ignore[attr-defined,unused-ignore]
             await self._scope.__aenter__()
