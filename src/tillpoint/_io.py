@@ -23,7 +23,7 @@ import contextvars
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from . import _loop
+from . import _direct, _loop
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager, AbstractContextManager
@@ -138,6 +138,8 @@ class _EventLoopDriver:
         return gate or _NO_GATE
 
     def send(self, client: httpx.AsyncClient, request: httpx.Request) -> Awaitable[httpx.Response]:
+        if _direct.plain(client):
+            return _direct.send_async(client, request)
         return client.send(request, stream=True, follow_redirects=False)
 
     def read(self, response: httpx.Response, deadline: AttemptDeadline) -> Awaitable[bytes]:

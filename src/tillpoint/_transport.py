@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import httpx
 
-from . import _io, _loop
+from . import _direct, _io, _loop
 from ._inflate import inflater_for
 from ._logging import log_attempt, log_retry, logger
 from ._redact import ERROR_BODY_LIMIT, request_id_of
@@ -206,7 +206,8 @@ class _Call:
         # A plain string token (the common case) needs no coroutine to resolve.
         token = auth if auth is None or isinstance(auth, str) else await resolve_token(auth)
         path = self.path
-        request = self.client.build_request(
+        request = _direct.build_request(
+            self.client,
             self.method,
             join_url(core.server_url, path) if path is not self.url else self.url,
             params=self.params,

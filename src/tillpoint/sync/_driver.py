@@ -21,6 +21,8 @@ import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from .. import _direct
+
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager, AbstractContextManager
 
@@ -125,6 +127,8 @@ class _BlockingDriver:
 
     async def send(self, client: httpx.Client, request: httpx.Request) -> httpx.Response:
         # (never following a redirect: see _io.Driver.send)
+        if _direct.plain(client):
+            return _direct.send_sync(client, request)
         return client.send(request, stream=True, follow_redirects=False)  # noqa: ASYNC212
 
     async def read(self, response: httpx.Response, deadline: _io.AttemptDeadline) -> None:

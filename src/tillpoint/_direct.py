@@ -1,0 +1,185 @@
+"""Building and sending a request without the parts of httpx's client that would do nothing.
+
+``client.build_request`` merges the client's headers, cookies and query parameters
+into a request, and ``client.send`` wraps the transport's answer in machinery for
+auth flows, redirects, event hooks and cookies. For a client that has none of those
+— every client tillpoint makes, and most a caller passes — that machinery changes
+nothing but costs more than the rest of tillpoint's own work on a call: in memory,
+``client.send`` and a body read took 66 µs against 29 µs for the same request built,
+handed to ``client._transport_for_url(url)`` and read (``timeit``, best of 5 × 5,000;
+``build_request`` 17 µs of the 29).
+
+``plain(client)`` says, per attempt, whether the client is such a client; if so
+``build_request`` and ``send_async``/``send_sync`` do exactly what httpx's own would
+have done with it — the same headers in the same order, the transport its mounts
+and proxies choose, ``response.request``, ``elapsed``, ``default_encoding``,
+``next_request`` on a redirect, a cookie the server sets kept in the client's jar
+(whose next request then takes httpx's own path), httpx's ``HTTP Request:`` log
+line, and the same error for a closed client. Any other client goes through
+httpx's own methods. So does every client if this httpx lacks the internals used
+here (they are checked once, on import).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Union
+
+import httpx
+
+__all__ = ["build_request", "plain", "send_async", "send_sync"]
+
+if TYPE_CHECKING:
+    Client = Union[httpx.AsyncClient, httpx.Client]
+    Params = list[tuple[str, str | int | float | bool | None]] | None
+
+try:  # httpx's own stream wrappers: they set response.elapsed when the body is closed
+    from httpx._client import BoundAsyncStream, BoundSyncStream, ClientState
+
+    _CLOSED = ClientState.CLOSED
+    _OPENED = ClientState.OPENED
+    _PLAIN_TYPES: tuple[type[Any], ...] = tuple(
+        kind
+        for kind in (httpx.AsyncClient, httpx.Client)
+        if all(
+            hasattr(kind, name)
+            for name in ("_transport_for_url", "_build_redirect_request", "_set_timeout")
+        )
+    )
+except ImportError:  # pragma: no cover - another httpx layout: always httpx's own path
+    _PLAIN_TYPES = ()
+
+_httpx_logger = logging.getLogger("httpx")
+_CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
+
+
+def plain(client: Client) -> bool:
+    """Whether ``client`` has nothing of its own for httpx's ``build_request`` and
+    ``send`` to add: no auth, event hooks, cookies or query parameters, and it is
+    exactly httpx's class (a subclass may override either method)."""
+    try:
+        return (
+            type(client) in _PLAIN_TYPES
+            and client._auth is None
+            and not client._event_hooks["request"]
+            and not client._event_hooks["response"]
+            and not client._cookies
+            and not client._params
+        )
+    except (AttributeError, KeyError):  # pragma: no cover - another httpx layout
+        return False
+
+
+def build_request(
+    client: Client,
+    method: str,
+    url: httpx.URL | str,
+    *,
+    params: Params,
+    content: bytes | None,
+    headers: dict[str, str],
+    timeout: httpx.Timeout,
+) -> httpx.Request:
+    """What ``client.build_request`` returns for these arguments (``url`` absolute)."""
+    if not plain(client):
+        return client.build_request(
+            method, url, params=params, content=content, headers=headers, timeout=timeout
+        )
+    return httpx.Request(
+        method,
+        url,
+        params=params,
+        content=content,
+        headers=_merged(client.headers, headers),
+        extensions={"timeout": timeout.as_dict()},
+    )
+
+
+def _merged(defaults: httpx.Headers, headers: Mapping[str, str]) -> list[tuple[Any, Any]]:
+    """The client's ``defaults`` updated with ``headers``, as httpx's ``Headers.update``
+    does it: a default the request sets again is dropped, the request's come last.
+    (Its ``update`` tests each key by catching a ``KeyError``: 8 µs, this 1.5 µs.)"""
+    taken = {name.lower() for name in headers}
+    merged: list[tuple[Any, Any]] = [
+        (name, value) for name, value in defaults.raw if name.decode("latin-1").lower() not in taken
+    ]
+    merged.extend(headers.items())
+    return merged
+
+
+def _sendable(client: Client, request: httpx.Request) -> bool:
+    """Whether ``client.send`` would hand ``request`` to the transport unchanged:
+    ``client`` is plain, and no user:password in the URL asks for basic auth."""
+    if client._state is _CLOSED:
+        raise RuntimeError(_CLOSED_MESSAGE)  # what client.send raises
+    return not request.url.userinfo
+
+
+async def send_async(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """``client.send(request, stream=True, follow_redirects=False)``, for a plain client."""
+    if not _sendable(client, request):
+        return await client.send(request, stream=True, follow_redirects=False)
+    client._state = _OPENED
+    client._set_timeout(request)
+    transport = client._transport_for_url(request.url)
+    start = time.perf_counter()
+    if not isinstance(request.stream, httpx.AsyncByteStream):
+        raise RuntimeError("Attempted to send an sync request with an AsyncClient instance.")
+    try:
+        response = await transport.handle_async_request(request)
+    except httpx.RequestError as exc:
+        exc.request = request
+        raise
+    assert isinstance(response.stream, httpx.AsyncByteStream)  # as httpx checks it
+    response.stream = BoundAsyncStream(response.stream, response=response, start=start)
+    try:
+        return _received(client, request, response)
+    except BaseException:
+        await response.aclose()  # as httpx does: the response is nobody else's to close
+        raise
+
+
+def send_sync(client: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """``client.send(request, stream=True, follow_redirects=False)``, for a plain client."""
+    if not _sendable(client, request):
+        return client.send(request, stream=True, follow_redirects=False)
+    client._state = _OPENED
+    client._set_timeout(request)
+    transport = client._transport_for_url(request.url)
+    start = time.perf_counter()
+    if not isinstance(request.stream, httpx.SyncByteStream):
+        raise RuntimeError("Attempted to send an async request with a sync Client instance.")
+    try:
+        response = transport.handle_request(request)
+    except httpx.RequestError as exc:
+        exc.request = request
+        raise
+    assert isinstance(response.stream, httpx.SyncByteStream)  # as httpx checks it
+    response.stream = BoundSyncStream(response.stream, response=response, start=start)
+    try:
+        return _received(client, request, response)
+    except BaseException:
+        response.close()
+        raise
+
+
+def _received(client: Client, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """What httpx's client does to every response it receives, when not following it."""
+    response.request = request
+    if "set-cookie" in response.headers:  # (extract_cookies costs ~6 µs even with none)
+        client.cookies.extract_cookies(response)
+    response.default_encoding = client._default_encoding
+    if _httpx_logger.isEnabledFor(logging.INFO):
+        _httpx_logger.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+    if response.has_redirect_location:
+        response.next_request = client._build_redirect_request(request, response)
+    return response
