@@ -91,7 +91,10 @@ def test_the_same_bytes_reach_a_real_server_either_way_sync() -> None:
 
 
 _NAMES = st.sampled_from(
-    ["Accept", "accept", "User-Agent", "X-A", "x-a", "X-B", "Authorization", "Connection"]
+    [
+        *("Accept", "accept", "User-Agent", "X-A", "x-a", "X-B", "Authorization", "Connection"),
+        *("Host", "content-length", "Content-Length", "Transfer-Encoding"),
+    ]
 )
 _VALUES = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=8)
 
@@ -101,7 +104,7 @@ _VALUES = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_siz
     ours=st.dictionaries(_NAMES, _VALUES, max_size=5),
     params=st.none() | st.lists(st.tuples(st.sampled_from(["a", "b"]), _VALUES), max_size=3),
     content=st.none() | st.binary(max_size=8),
-    method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "post"]),
 )
 def test_a_request_is_built_as_httpx_builds_it(
     defaults: list[tuple[str, str]],
@@ -122,7 +125,9 @@ def test_a_request_is_built_as_httpx_builds_it(
     assert ours_built.method == httpx_built.method
     assert ours_built.url == httpx_built.url
     assert ours_built.headers.raw == httpx_built.headers.raw
-    assert ours_built.read() == httpx_built.read()
+    assert ours_built.content == httpx_built.content
+    assert type(ours_built.stream) is type(httpx_built.stream)
+    assert list(ours_built.stream) == list(httpx_built.stream)  # type: ignore[call-overload]
     assert ours_built.extensions == httpx_built.extensions
 
 

@@ -87,26 +87,52 @@ def build_request(
         return client.build_request(
             method, url, params=params, content=content, headers=headers, timeout=timeout
         )
-    return httpx.Request(
+    full_url = httpx.URL(url) if params is None else httpx.URL(url, params=params)
+    body = content or b""
+    request = httpx.Request(
         method,
-        url,
-        params=params,
-        content=content,
-        headers=_merged(client.headers, headers),
+        full_url,
+        headers=_prepared(client.headers, headers, method.upper(), full_url, body),
+        stream=httpx.ByteStream(body),
         extensions={"timeout": timeout.as_dict()},
     )
+    request.read()  # as httpx does for content given as bytes: request.content works
+    return request
 
 
-def _merged(defaults: httpx.Headers, headers: Mapping[str, str]) -> list[tuple[Any, Any]]:
-    """The client's ``defaults`` updated with ``headers``, as httpx's ``Headers.update``
-    does it: a default the request sets again is dropped, the request's come last.
-    (Its ``update`` tests each key by catching a ``KeyError``: 8 µs, this 1.5 µs.)"""
-    taken = {name.lower() for name in headers}
-    merged: list[tuple[Any, Any]] = [
-        (name, value) for name, value in defaults.raw if name.decode("latin-1").lower() not in taken
-    ]
-    merged.extend(headers.items())
-    return merged
+def _prepared(
+    defaults: httpx.Headers, headers: Mapping[str, str], method: str, url: httpx.URL, body: bytes
+) -> list[tuple[Any, Any]]:
+    """The headers httpx would send: the client's ``defaults`` updated with ``headers``
+    (a default set again is dropped, the request's come last: ``Headers.update``),
+    then what ``httpx.Request`` adds for a body given as bytes, where it adds it.
+
+    httpx's own way tests each name by catching a ``KeyError`` and normalises every
+    header twice: for four defaults and six headers, ``build_request`` took 17 µs
+    against 3.4 µs for a request made from these (``timeit``, best of 7 × 20,000;
+    ``tests/test_direct_send.py`` checks with hypothesis that the two agree).
+    """
+    present = {name.lower() for name in headers}
+    prepared: list[tuple[Any, Any]] = []
+    for name, value in defaults.raw:
+        lowered = name.decode("latin-1").lower()
+        if lowered not in present:
+            prepared.append((name, value))
+    present.update(name.decode("latin-1").lower() for name, _ in prepared)
+    prepared.extend(headers.items())
+    if body and "content-length" not in present:
+        prepared.append(("Content-Length", str(len(body))))
+        present.add("content-length")
+    auto: list[tuple[Any, Any]] = []
+    if "host" not in present and url.host:
+        auto.append((b"Host", url.netloc))
+    if (
+        "content-length" not in present
+        and "transfer-encoding" not in present
+        and method in ("POST", "PUT", "PATCH")
+    ):
+        auto.append((b"Content-Length", b"0"))
+    return auto + prepared if auto else prepared
 
 
 def _sendable(client: Client, request: httpx.Request) -> bool:
