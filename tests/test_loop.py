@@ -161,9 +161,8 @@ async def test_what_the_work_raises_or_returns_reaches_the_caller() -> None:
     assert await run_to_the_end(returns(), lambda: None) == 7
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # asyncio's own cancellation
 async def test_asyncio_caller_cancelled_twice_still_waits_for_the_work(anyio_backend: str) -> None:
-    if anyio_backend != "asyncio":
-        pytest.skip("asyncio's own cancellation (trio's waits for shielded cleanup itself)")
     stop = asyncio.Event()
     finished: list[str] = []
     wound: list[int] = []
