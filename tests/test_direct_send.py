@@ -9,6 +9,7 @@ that does carry auth, event hooks, cookies or query parameters still gets them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 from collections.abc import Callable
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tillpoint import Err, Ok, TillpointCore, _direct, errors, models
+from tillpoint import Err, Hooks, Ok, TillpointCore, _direct, errors, models
 from tillpoint import sync as tp_sync
 from tillpoint.funcs import checkouts_create, checkouts_get
 
@@ -308,3 +309,58 @@ async def test_a_client_used_once_cannot_be_opened_again_as_with_httpx() -> None
         async with client:
             pass  # pragma: no cover
     await client.aclose()
+
+
+# --- httpcore's trace -----------------------------------------------------------------
+
+_EVERY_EVENT = [
+    f"{step}.{end}"
+    for step in (
+        "connection.connect_tcp",
+        "http11.send_request_headers",
+        "http11.send_request_body",
+        "http11.receive_response_headers",
+        "http11.receive_response_body",
+        "http11.response_closed",
+    )
+    for end in ("started", "complete")
+]
+
+
+@pytest.mark.anyio
+async def test_a_callers_tracer_still_sees_every_event() -> None:
+    # tillpoint's own tracer stops listening once the request is being written; one
+    # the caller sets (here from a before_request hook) is chained to the end.
+    events: list[str] = []
+
+    async def tracer(event: str, info: dict[str, object]) -> None:
+        events.append(event)
+
+    def trace(request: httpx.Request) -> None:
+        request.extensions["trace"] = tracer
+
+    with ScriptedServer() as server:
+        server.script(Reply(200, CHECKOUT))
+        hooks = Hooks(before_request=trace)
+        core = TillpointCore(bearer_auth=TOKEN, server_url=server.url, hooks=hooks)
+        async with core:
+            assert isinstance(await checkouts_get(core, "c1"), Ok)
+    assert events == _EVERY_EVENT
+
+
+def test_a_callers_tracer_still_sees_every_event_sync() -> None:
+    events: list[str] = []
+
+    def tracer(event: str, info: dict[str, object]) -> None:
+        events.append(event)
+
+    def trace(request: httpx.Request) -> None:
+        request.extensions["trace"] = tracer
+
+    with ScriptedServer() as server:
+        server.script(Reply(200, CHECKOUT))
+        hooks = Hooks(before_request=trace)
+        core = TillpointCore(bearer_auth=TOKEN, server_url=server.url, hooks=hooks)
+        with contextlib.closing(core):
+            assert isinstance(tp_sync.checkouts_get(core, "c1"), Ok)
+    assert events == _EVERY_EVENT

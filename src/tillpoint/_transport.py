@@ -251,9 +251,16 @@ class _Progress:
     happened before a byte of it was written; the trace tells us which. Transports
     that emit no trace events (mocks, custom transports) leave ``traced`` false, and
     we then assume the worst: that the request may have been sent.
+
+    Once the request is being written there is nothing more to learn, so without a
+    caller's tracer to chain the tracer takes itself out of the request's
+    extensions (which httpcore reads afresh for each step): the remaining eight of
+    a call's twelve events, each a coroutine httpcore makes and awaits, are not
+    emitted at all. Steady ``checkouts_get`` over kept-alive TLS, the two ways
+    alternating in one process: 0.97x and 0.99x (medians of 21 pairs of 200 calls).
     """
 
-    __slots__ = ("blocking", "inner", "sent", "traced")
+    __slots__ = ("blocking", "extensions", "inner", "sent", "traced")
 
     def __init__(
         self, inner: Callable[[str, dict[str, object]], Any] | None, *, blocking: bool
@@ -262,6 +269,8 @@ class _Progress:
         self.blocking = blocking
         self.traced = False
         self.sent = False
+        self.extensions: dict[str, Any] = {}
+        """The request's extensions, which hold this tracer."""
 
     def __call__(self, event: str, info: dict[str, object]) -> Awaitable[None] | None:
         # Not ``async def``: httpcore's async side wants a coroutine from a tracer,
@@ -269,6 +278,8 @@ class _Progress:
         self.traced = True
         if ".send_request_headers." in event:
             self.sent = True
+            if self.inner is None:
+                self.extensions.pop("trace", None)
         if self.inner is not None:
             return self.inner(event, info)  # type: ignore[no-any-return]
         return None if self.blocking else _traced()
@@ -299,7 +310,7 @@ async def _exchange(
     the transport reports when the request gets a connection.
     """
     progress = _Progress(request.extensions.get("trace"), blocking=io.blocking)
-    request.extensions = {**request.extensions, "trace": progress}
+    request.extensions = progress.extensions = {**request.extensions, "trace": progress}
     outcome: httpx.Response | TillpointError | None = None
     admitted = False
     # One deadline covers the wait for a connection, the send and the read; the
