@@ -222,7 +222,9 @@ class Deadline:
         elif self._asyncio:
             if not self._fired:  # an expiring deadline cannot be moved
                 self._scope.cancel()
-                self._scope = self._timer(asyncio.get_running_loop(), 0)
+                # The task's loop: a task is also cancelled from outside a running
+                # loop (asyncio.run cancelling what is left as it shuts down).
+                self._scope = self._timer(self._task.get_loop(), 0)
         else:
             self._scope.cancel()
 
@@ -279,12 +281,12 @@ async def _hand_over(work: Coroutine[Any, Any, T], outcome: _Outcome) -> None:
     """Run ``work`` and hand its result, or what it raised, to the caller."""
     try:
         result = await work
-    except BaseException as error:
+    except (Exception, asyncio.CancelledError) as error:
         # As a value, so no "exception never retrieved" if the caller, being
         # cancelled, never reads it.
         if not outcome.done():
             outcome.set_result((None, error))
-        if not isinstance(error, Exception):
-            raise  # cancelled itself (the loop shutting down), or an interrupt
+        if isinstance(error, asyncio.CancelledError):
+            raise  # cancelled itself: the loop shutting down
     else:
         outcome.set_result((result, None))
