@@ -327,6 +327,15 @@ _EVERY_EVENT = [
 ]
 
 
+def _core_tracing_into(url: str, tracer: Callable[..., Any]) -> TillpointCore:
+    """A core whose before_request hook sets the caller's own ``tracer`` on each request."""
+
+    def trace(request: httpx.Request) -> None:
+        request.extensions["trace"] = tracer
+
+    return TillpointCore(bearer_auth=TOKEN, server_url=url, hooks=Hooks(before_request=trace))
+
+
 @pytest.mark.anyio
 async def test_a_callers_tracer_still_sees_every_event() -> None:
     # tillpoint's own tracer stops listening once the request is being written; one
@@ -336,31 +345,19 @@ async def test_a_callers_tracer_still_sees_every_event() -> None:
     async def tracer(event: str, info: dict[str, object]) -> None:
         events.append(event)
 
-    def trace(request: httpx.Request) -> None:
-        request.extensions["trace"] = tracer
-
     with ScriptedServer() as server:
         server.script(Reply(200, CHECKOUT))
-        hooks = Hooks(before_request=trace)
-        core = TillpointCore(bearer_auth=TOKEN, server_url=server.url, hooks=hooks)
-        async with core:
+        async with _core_tracing_into(server.url, tracer) as core:
             assert isinstance(await checkouts_get(core, "c1"), Ok)
     assert events == _EVERY_EVENT
 
 
 def test_a_callers_tracer_still_sees_every_event_sync() -> None:
     events: list[str] = []
-
-    def tracer(event: str, info: dict[str, object]) -> None:
-        events.append(event)
-
-    def trace(request: httpx.Request) -> None:
-        request.extensions["trace"] = tracer
-
     with ScriptedServer() as server:
         server.script(Reply(200, CHECKOUT))
-        hooks = Hooks(before_request=trace)
-        core = TillpointCore(bearer_auth=TOKEN, server_url=server.url, hooks=hooks)
-        with contextlib.closing(core):
+        with contextlib.closing(
+            _core_tracing_into(server.url, lambda event, info: events.append(event))
+        ) as core:
             assert isinstance(tp_sync.checkouts_get(core, "c1"), Ok)
     assert events == _EVERY_EVENT

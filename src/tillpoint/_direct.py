@@ -53,6 +53,8 @@ except ImportError:  # pragma: no cover - another httpx layout: always httpx's o
 
 _httpx_logger = logging.getLogger("httpx")
 _CLOSED_MESSAGE = "Cannot send a request, as the client has been closed."
+_SYNC_REQUEST = "Attempted to send an sync request with an AsyncClient instance."
+_ASYNC_REQUEST = "Attempted to send an async request with a sync Client instance."
 
 
 def plain(client: Client) -> bool:
@@ -135,77 +137,82 @@ def _prepared(
     return auto + prepared if auto else prepared
 
 
-def _sendable(client: Client, request: httpx.Request) -> bool:
-    """Whether ``client.send`` would hand ``request`` to the transport unchanged:
-    ``client`` is plain, and no user:password in the URL asks for basic auth."""
+def _ready(
+    client: Client, request: httpx.Request, streams: type[Any], wrong_stream: str
+) -> tuple[Any, float] | None:
+    """The transport for ``request`` and the time it is handed over, as ``client.send``
+    gets them, with the checks it makes first; ``None`` when user:password in the URL
+    asks for httpx's basic auth (its ``send`` then does it all)."""
     if client._state is _CLOSED:
         raise RuntimeError(_CLOSED_MESSAGE)  # what client.send raises
-    return not request.url.userinfo
+    if request.url.userinfo:
+        return None
+    client._state = _OPENED
+    client._set_timeout(request)
+    if not isinstance(request.stream, streams):
+        raise RuntimeError(wrong_stream)
+    return client._transport_for_url(request.url), time.perf_counter()
 
 
 async def send_async(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
     """``client.send(request, stream=True, follow_redirects=False)``, for a plain client."""
-    if not _sendable(client, request):
+    ready = _ready(client, request, httpx.AsyncByteStream, _SYNC_REQUEST)
+    if ready is None:
         return await client.send(request, stream=True, follow_redirects=False)
-    client._state = _OPENED
-    client._set_timeout(request)
-    transport = client._transport_for_url(request.url)
-    start = time.perf_counter()
-    if not isinstance(request.stream, httpx.AsyncByteStream):
-        raise RuntimeError("Attempted to send an sync request with an AsyncClient instance.")
     try:
-        response = await transport.handle_async_request(request)
+        response: httpx.Response = await ready[0].handle_async_request(request)
     except httpx.RequestError as exc:
         exc.request = request
         raise
-    assert isinstance(response.stream, httpx.AsyncByteStream)  # as httpx checks it
-    response.stream = BoundAsyncStream(response.stream, response=response, start=start)
-    try:
-        return _received(client, request, response)
-    except BaseException:
+    if (failure := _received(client, request, response, BoundAsyncStream, ready[1])) is not None:
         await response.aclose()  # as httpx does: the response is nobody else's to close
-        raise
+        raise failure
+    return response
 
 
 def send_sync(client: httpx.Client, request: httpx.Request) -> httpx.Response:
     """``client.send(request, stream=True, follow_redirects=False)``, for a plain client."""
-    if not _sendable(client, request):
+    ready = _ready(client, request, httpx.SyncByteStream, _ASYNC_REQUEST)
+    if ready is None:
         return client.send(request, stream=True, follow_redirects=False)
-    client._state = _OPENED
-    client._set_timeout(request)
-    transport = client._transport_for_url(request.url)
-    start = time.perf_counter()
-    if not isinstance(request.stream, httpx.SyncByteStream):
-        raise RuntimeError("Attempted to send an async request with a sync Client instance.")
     try:
-        response = transport.handle_request(request)
+        response: httpx.Response = ready[0].handle_request(request)
     except httpx.RequestError as exc:
         exc.request = request
         raise
-    assert isinstance(response.stream, httpx.SyncByteStream)  # as httpx checks it
-    response.stream = BoundSyncStream(response.stream, response=response, start=start)
-    try:
-        return _received(client, request, response)
-    except BaseException:
+    if (failure := _received(client, request, response, BoundSyncStream, ready[1])) is not None:
         response.close()
-        raise
-
-
-def _received(client: Client, request: httpx.Request, response: httpx.Response) -> httpx.Response:
-    """What httpx's client does to every response it receives, when not following it."""
-    response.request = request
-    if "set-cookie" in response.headers:  # (extract_cookies costs ~6 µs even with none)
-        client.cookies.extract_cookies(response)
-    response.default_encoding = client._default_encoding
-    if _httpx_logger.isEnabledFor(logging.INFO):
-        _httpx_logger.info(
-            'HTTP Request: %s %s "%s %d %s"',
-            request.method,
-            request.url,
-            response.http_version,
-            response.status_code,
-            response.reason_phrase,
-        )
-    if response.has_redirect_location:
-        response.next_request = client._build_redirect_request(request, response)
+        raise failure
     return response
+
+
+def _received(
+    client: Client,
+    request: httpx.Request,
+    response: httpx.Response,
+    bound: type[Any],
+    start: float,
+) -> BaseException | None:
+    """What httpx's client does to every response it receives, when not following it;
+    what went wrong doing it, for the caller to close the response and raise."""
+    try:
+        # httpx's own wrapper: it sets response.elapsed as the body is closed
+        response.stream = bound(response.stream, response=response, start=start)
+        response.request = request
+        if "set-cookie" in response.headers:  # (extract_cookies costs ~6 µs even with none)
+            client.cookies.extract_cookies(response)
+        response.default_encoding = client._default_encoding
+        if _httpx_logger.isEnabledFor(logging.INFO):
+            _httpx_logger.info(
+                'HTTP Request: %s %s "%s %d %s"',
+                request.method,
+                request.url,
+                response.http_version,
+                response.status_code,
+                response.reason_phrase,
+            )
+        if response.has_redirect_location:
+            response.next_request = client._build_redirect_request(request, response)
+    except BaseException as failure:  # raised again by the caller, once it has closed
+        return failure
+    return None
