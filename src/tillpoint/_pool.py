@@ -13,11 +13,14 @@
   connections, ~2% of requests);
 * one ``ssl.SSLContext`` per process and ``verify`` setting, shared by all of the
   above: loading the CA bundle costs more than a TLS handshake, and a warm
-  serverless invocation on a new event loop should pay only the handshake.
+  serverless invocation on a new event loop should pay only the handshake;
+* on asyncio, connections on asyncio's own transports (``_aio_network``), not
+  through anyio's socket and TLS streams.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import threading
@@ -72,6 +75,15 @@ def _new_ssl_context(verify: bool | str) -> ssl.SSLContext:
     if os.path.isdir(verify):
         return ssl.create_default_context(capath=verify)
     return ssl.create_default_context(cafile=verify)
+
+
+def _on_asyncio_transports(transport: httpx.AsyncHTTPTransport) -> None:
+    """Give httpx's own pool the network backend on asyncio's transports (trio keeps
+    httpcore's). The pool's ``_network_backend`` is private: ``tests/test_aio_network``
+    fails loudly if httpx or httpcore stop using it."""
+    from ._aio_network import AsyncioBackend
+
+    transport._pool._network_backend = AsyncioBackend()
 
 
 class ClosedWithTheLoop:
@@ -191,6 +203,8 @@ class Pool:
                 return pool
             verify = shared_ssl_context(self.verify)
             transport = httpx.AsyncHTTPTransport(limits=self._limits(), verify=verify)
+            if isinstance(loop, asyncio.AbstractEventLoop):
+                _on_asyncio_transports(transport)
             client = httpx.AsyncClient(
                 transport=honour_keep_alive(transport),
                 limits=self._limits(),  # (and verify=) for any proxy the environment sets
