@@ -3,7 +3,8 @@
 Each test connects to a peer played by a thread on a plain socket (TLS through a
 throw-away certificate where it matters) and checks what the backend reports: data,
 ``b""`` at end of stream, and every failure mapped as httpcore's anyio backend maps it.
-Then the pool: tillpoint's own pools on asyncio use the backend (trio keeps httpcore's),
+Then the pool: tillpoint's own pools on asyncio's selector loop use the backend (trio
+keeps httpcore's),
 a dropped idle connection is not reused, and a cancelled read leaves the pool usable.
 """
 
@@ -136,7 +137,9 @@ async def test_a_tls_exchange_then_end_of_stream(certificates: Certificates) -> 
         stream = await AsyncioBackend().connect_tcp(LOOPBACK, port, timeout=WAIT)
         tls = await stream.start_tls(_client_context(certificates), "127.0.0.1", timeout=WAIT)
         assert isinstance(tls, AsyncioStream)
-        assert isinstance(tls.get_extra_info("ssl_object"), ssl.SSLObject)
+        # What httpcore and httpx read from it (an ssl.SSLObject's methods).
+        assert tls.get_extra_info("ssl_object").version().startswith("TLS")
+        assert tls.get_extra_info("ssl_object").selected_alpn_protocol() is None
         assert tls.get_extra_info("server_addr") == (LOOPBACK, port)
         assert tls.get_extra_info("client_addr")[0] == LOOPBACK
         assert tls.get_extra_info("socket") is not None
@@ -231,8 +234,26 @@ async def test_connect_failures() -> None:
     backend = AsyncioBackend()
     with pytest.raises(httpcore.ConnectError):
         await backend.connect_tcp(LOOPBACK, refused_port(), timeout=WAIT)
-    with pytest.raises(httpcore.ConnectTimeout):
-        await backend.connect_tcp(LOOPBACK, refused_port(), timeout=0)
+    with pytest.raises(httpcore.ConnectError):
+        await backend.connect_tcp("host.invalid", 80, timeout=WAIT)
+    with pytest.raises(httpcore.ConnectError):
+        await backend.connect_tcp(LOOPBACK, 80, local_address="192.0.2.1", timeout=WAIT)
+    # A listener whose queue is full: the kernel drops further SYNs, so connecting
+    # hangs until the timeout.
+    with socket.create_server((LOOPBACK, 0), backlog=0) as listener:
+        port = listener.getsockname()[1]
+        queued = []
+        try:
+            for _ in range(8):
+                waiting = socket.socket()
+                waiting.setblocking(False)
+                waiting.connect_ex((LOOPBACK, port))
+                queued.append(waiting)
+            with pytest.raises(httpcore.ConnectTimeout):
+                await backend.connect_tcp(LOOPBACK, port, timeout=0.2)
+        finally:
+            for waiting in queued:
+                waiting.close()
     with pytest.raises(httpcore.ConnectError):
         await backend.connect_unix_socket("/nonexistent/tillpoint.sock", timeout=WAIT)
 
@@ -308,6 +329,27 @@ async def test_a_cancelled_read_leaves_the_stream_readable() -> None:
             await reading
         go.set()
         assert await _read_all(stream) == b"late"
+        await stream.aclose()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Task.uncancel is 3.11+")
+@pytest.mark.anyio
+async def test_a_read_is_a_checkpoint_even_with_data_waiting() -> None:
+    # httpcore expects a cancellation to land in the read it is doing (as with anyio),
+    # not later in its bookkeeping: a read that finds data at once still yields.
+    with peer(answers(b"ready")) as port:
+        stream = await AsyncioBackend().connect_tcp(LOOPBACK, port, timeout=WAIT)
+        await stream.write(b"hi", timeout=WAIT)
+        for _ in range(500):  # bounded: 5 s at most
+            if stream.get_extra_info("is_readable"):
+                break
+            await asyncio.sleep(0.01)
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await stream.read(10, timeout=WAIT)
+        task.uncancel()
         await stream.aclose()
 
 

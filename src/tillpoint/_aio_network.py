@@ -1,31 +1,35 @@
-"""httpcore's network backend on asyncio's own transports, for the pools tillpoint makes.
+"""httpcore's network backend on asyncio's selector, for the pools tillpoint makes.
 
 httpcore's default backend on asyncio goes through anyio: a socket stream over an
-asyncio transport, and TLS as anyio's ``TLSStream`` — Python code driving an
-``ssl.MemoryBIO`` on every read and write. asyncio's own transports do the same work
-with fewer layers (``loop.start_tls``: the loop's SSL protocol, fed straight from the
-socket). Measured in the realistic bench, steady ``checkouts_get`` over kept-alive
-TLS: see the tuning-pass table in ``docs/performance.md``.
+asyncio transport, and TLS as anyio's ``TLSStream`` — Python code shuttling every
+byte through an ``ssl.MemoryBIO``. Here a connection is a non-blocking socket (an
+``ssl.SSLSocket`` once TLS starts, so OpenSSL reads and writes the socket itself)
+and the loop is only asked to say when it is ready (``add_reader``/``add_writer``).
 
-The stream is an ``asyncio.Protocol`` with a queue of received chunks and one waiter
-future — no ``StreamReader`` — and ``read`` hands back a received chunk as it is
-(no copy). Failures map exactly as httpcore's anyio backend maps them: connecting,
+Three ways were measured (steady ``checkouts_get`` over kept-alive TLS, one process,
+interleaved batches, µs a call; raw httpx + ``json.loads`` 535): anyio's backend 766,
+asyncio transports (``loop.start_tls``) behind a lean ``asyncio.Protocol`` 678, the
+same with asyncio's ``StreamReader``/``StreamWriter`` 688, and this one 639 — the
+loop's own TLS (``asyncio.sslproto``) is MemoryBIO-based too. Table in
+``docs/performance.md``.
+
+Failures map exactly as httpcore's anyio backend maps them: connecting,
 ``ConnectError``/``ConnectTimeout`` (an SSL error in the handshake too); reading,
 ``ReadError``/``ReadTimeout`` and ``b""`` at end of stream; writing,
-``WriteError``/``WriteTimeout``. anyio is not imported here: on asyncio the happy path
-needs none of its socket or TLS streams.
+``WriteError``/``WriteTimeout``. Each ``timeout`` bounds the whole operation.
+anyio is not imported here.
 
-trio keeps httpcore's own backend; this one is only made on an asyncio loop.
+It needs a selector loop (``add_reader``): ``_pool`` installs it on
+``asyncio.SelectorEventLoop`` only (Windows' proactor loop and trio keep httpcore's).
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import socket
 import ssl
 import sys
-from collections.abc import Awaitable, Iterable
+from collections.abc import Coroutine, Iterable
 from typing import Any, TypeVar
 
 import httpcore
@@ -35,95 +39,13 @@ __all__ = ["AsyncioBackend", "AsyncioStream"]
 
 T = TypeVar("T")
 
-_READ_HIGH_WATER = 256 * 1024
-"""Bytes received and not yet read past which the socket stops being read (httpcore
-reads 64 KiB at a time: a response body is consumed long before this fills)."""
-
-_NO_HANDSHAKE_LIMIT = 24 * 3600.0
-"""asyncio aborts a TLS handshake after 60 s by default; with no ``timeout`` httpcore's
-anyio backend waits for ever, so this one waits a day (the caller's deadline comes first)."""
+_RETRY = (BlockingIOError, InterruptedError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
+"""A non-blocking call that could not go on yet: wait for the socket, then retry."""
 
 
-class _Receiver(asyncio.Protocol):
-    """What asyncio's transport calls: keeps the received chunks and wakes the reader."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.transport: asyncio.Transport | None = None
-        self.chunks: collections.deque[bytes] = collections.deque()
-        self.buffered = 0
-        self.eof = False
-        self.lost = False
-        self.error: BaseException | None = None
-        self.reading_paused = False
-        self.writing_paused = False
-        self.waiter: asyncio.Future[None] | None = None
-
-    # -- asyncio.Protocol ------------------------------------------------------------
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        self.chunks.append(data)
-        self.buffered += len(data)
-        if self.buffered > _READ_HIGH_WATER and not self.reading_paused:
-            self.reading_paused = True
-            assert self.transport is not None
-            self.transport.pause_reading()
-        self._wake()
-
-    def eof_received(self) -> bool:
-        self.eof = True
-        self._wake()
-        return False  # close our side too: HTTP/1.1 never half-closes
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = True
-        self.error = exc
-        self._wake()
-
-    def pause_writing(self) -> None:
-        self.writing_paused = True
-
-    def resume_writing(self) -> None:
-        self.writing_paused = False
-        self._wake()
-
-    # -- for the stream ----------------------------------------------------------------
-
-    def _wake(self) -> None:
-        waiter = self.waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def wait(self, timeout: float | None) -> None:
-        """Wait for the next event (data, end of stream, loss, room to write).
-
-        Raises ``TimeoutError`` after ``timeout`` seconds: a timer on the waiter, not
-        ``asyncio.wait_for`` — no task, no cancellation scope, on every read.
-        """
-        waiter = self.waiter = self.loop.create_future()
-        timer = None if timeout is None else self.loop.call_later(timeout, _time_out, waiter)
-        try:
-            await waiter
-        finally:
-            self.waiter = None
-            if timer is not None:
-                timer.cancel()
-
-    def take(self, max_bytes: int) -> bytes:
-        """The first received chunk (at most ``max_bytes`` of it); there must be one."""
-        chunk = self.chunks.popleft()
-        if len(chunk) > max_bytes:
-            self.chunks.appendleft(chunk[max_bytes:])
-            chunk = chunk[:max_bytes]
-        self.buffered -= len(chunk)
-        if self.reading_paused and self.buffered <= _READ_HIGH_WATER // 4:
-            self.reading_paused = False
-            if self.transport is not None and not self.lost:
-                self.transport.resume_reading()
-        return chunk
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def _time_out(waiter: asyncio.Future[None]) -> None:
@@ -132,65 +54,109 @@ def _time_out(waiter: asyncio.Future[None]) -> None:
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):
-    """One connection: an asyncio transport (TCP, or TLS over it) and its receiver."""
+    """One connection: a connected non-blocking socket, plain or TLS."""
 
-    def __init__(self, transport: asyncio.Transport, receiver: _Receiver) -> None:
-        self._transport = transport
-        self._receiver = receiver
-        receiver.transport = transport
+    def __init__(self, sock: socket.socket, loop: asyncio.AbstractEventLoop) -> None:
+        self._sock = sock
+        self._loop = loop
+        self._fd = sock.fileno()
+        self._waiter: asyncio.Future[None] | None = None
         self._closed = False
 
+    async def _ready(self, writable: bool, deadline: float | None) -> None:
+        """Wait until the socket is readable (or ``writable``); ``TimeoutError`` at
+        ``deadline`` (loop time). A timer on the waiter: no task, no cancel scope."""
+        loop = self._loop
+        waiter = self._waiter = loop.create_future()
+        if writable:
+            loop.add_writer(self._fd, _wake, waiter)
+        else:
+            loop.add_reader(self._fd, _wake, waiter)
+        timer = None if deadline is None else loop.call_at(deadline, _time_out, waiter)
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+            if timer is not None:
+                timer.cancel()
+            if not self._closed:  # else aclose() unregistered it (the fd may be reused)
+                if writable:
+                    loop.remove_writer(self._fd)
+                else:
+                    loop.remove_reader(self._fd)
+
+    def _deadline(self, timeout: float | None) -> float | None:
+        return None if timeout is None else self._loop.time() + timeout
+
+    async def _retry(self, error: OSError, writing: bool, deadline: float | None) -> None:
+        """Wait for what a non-blocking call that raised ``error`` needs: room to
+        write when ``writing``, data otherwise — except that with TLS a read may need
+        to write first, and a write to read."""
+        if isinstance(error, ssl.SSLWantWriteError):
+            writing = True
+        elif isinstance(error, ssl.SSLWantReadError):
+            writing = False
+        await self._ready(writing, deadline)
+
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        receiver = self._receiver
-        while True:
+        deadline = self._deadline(timeout)
+        waited = False
+        while True:  # until data, the end, or a failure
             if self._closed:
                 raise httpcore.ReadError("the connection is closed")
-            if receiver.chunks:
-                return receiver.take(max_bytes)
-            if receiver.error is not None:
-                raise httpcore.ReadError(str(receiver.error) or type(receiver.error).__name__)
-            if receiver.eof or receiver.lost:
-                return b""
             try:
-                await receiver.wait(timeout)
+                data = self._sock.recv(max_bytes)  # b"" at the end of the stream
+                if not waited:
+                    # A read is a checkpoint, as anyio's and trio's are: a cancellation
+                    # lands here, in the read httpcore expects it in, not later in its
+                    # bookkeeping as it releases the connection (which leaks it). A body
+                    # already in the socket buffer would otherwise be read through
+                    # without ever yielding. Most reads wait for the server anyway.
+                    await asyncio.sleep(0)
+                return data
+            except _RETRY as exc:
+                waiting: OSError = exc
+            except OSError as exc:
+                raise httpcore.ReadError(_describe(exc)) from exc
+            waited = True
+            try:
+                await self._retry(waiting, False, deadline)
             except TimeoutError:
                 raise httpcore.ReadTimeout("timed out reading from the connection") from None
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
-            return
-        receiver = self._receiver
-        self._check_writable()
-        self._transport.write(buffer)
-        # Flow control: the transport asks to pause once its buffer passes its high
-        # water mark; wait for it to drain below the low one.
-        while receiver.writing_paused:
+        deadline = self._deadline(timeout)
+        view = memoryview(buffer)
+        while view:
+            if self._closed:
+                raise httpcore.WriteError("the connection is closed")
             try:
-                await receiver.wait(timeout)
+                view = view[self._sock.send(view) :]
+                continue
+            except _RETRY as exc:
+                # A full socket buffer: this is the flow control, wait for room.
+                waiting: OSError = exc
+            except OSError as exc:
+                raise httpcore.WriteError(_describe(exc)) from exc
+            try:
+                await self._retry(waiting, True, deadline)
             except TimeoutError:
                 raise httpcore.WriteTimeout("timed out writing to the connection") from None
-            self._check_writable()
-
-    def _check_writable(self) -> None:
-        if self._closed or self._transport.is_closing():
-            raise httpcore.WriteError("the connection is closed")
-        error = self._receiver.error
-        if error is not None or self._receiver.lost:
-            raise httpcore.WriteError(str(error) if error else "the connection was lost")
 
     async def aclose(self) -> None:
         # Nothing awaited: a cancellation cannot interrupt it, and a second call is a
-        # no-op. A TLS connection is dropped without a close_notify, as httpcore's
-        # anyio backend does (``standard_compatible=False``): an HTTP/1.1 response is
-        # delimited by its own framing, and a graceful TLS shutdown would keep the
-        # socket open in the background for up to 30 s after the pool let it go.
+        # no-op. TLS ends without a close_notify, as with httpcore's anyio backend
+        # (``standard_compatible=False``): HTTP/1.1 frames its own messages.
         if self._closed:
             return
         self._closed = True
-        if self._transport.get_extra_info("sslcontext") is not None:
-            self._transport.abort()
-        else:
-            self._transport.close()
+        # Unregister before the fd is closed (and its number reused), and wake a read
+        # or write still waiting on it: it then reports the connection closed.
+        self._loop.remove_reader(self._fd)
+        self._loop.remove_writer(self._fd)
+        if self._waiter is not None:
+            _wake(self._waiter)
+        self._sock.close()
 
     async def start_tls(
         self,
@@ -198,62 +164,64 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        loop = self._receiver.loop
-        handshake = loop.start_tls(
-            self._transport,
-            self._receiver,
-            ssl_context,
-            server_hostname=server_hostname,
-            # Never before the caller's own deadline, which then reports a timeout.
-            ssl_handshake_timeout=_NO_HANDSHAKE_LIMIT if timeout is None else timeout + 1.0,
-        )
+        deadline = self._deadline(timeout)
         try:
-            tls = await _within(timeout, handshake)
-        except TimeoutError:
+            # The SSLSocket takes over the fd (this stream's socket is detached).
+            tls = AsyncioStream(
+                ssl_context.wrap_socket(
+                    self._sock, server_hostname=server_hostname, do_handshake_on_connect=False
+                ),
+                self._loop,
+            )
+        except OSError as exc:
             await self.aclose()
-            raise httpcore.ConnectTimeout("timed out in the TLS handshake") from None
-        except (OSError, ssl.SSLError) as exc:  # ssl.SSLError is an OSError; said for clarity
-            await self.aclose()
-            raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+            raise httpcore.ConnectError(_describe(exc)) from exc
+        self._closed = True  # nothing left to close here: ``tls`` owns the fd
+        try:
+            await tls._handshake(deadline)
         except BaseException:
-            await self.aclose()
+            await tls.aclose()
             raise
-        if tls is None:  # the loop is closing: start_tls gives nothing to talk through
-            await self.aclose()
-            raise httpcore.ConnectError("the event loop closed during the TLS handshake")
-        # The plain stream is left behind unclosed: closing the TLS stream closes both.
-        return AsyncioStream(tls, self._receiver)
+        return tls
+
+    async def _handshake(self, deadline: float | None) -> None:
+        sock: ssl.SSLSocket = self._sock  # type: ignore[assignment]
+        while True:  # until done or failed
+            try:
+                sock.do_handshake()
+                return
+            except _RETRY as exc:
+                waiting: OSError = exc
+            except OSError as exc:  # ssl.SSLError (a certificate refused...) is one
+                raise httpcore.ConnectError(_describe(exc)) from exc
+            try:
+                await self._retry(waiting, False, deadline)
+            except TimeoutError:
+                raise httpcore.ConnectTimeout("timed out in the TLS handshake") from None
 
     def get_extra_info(self, info: str) -> Any:
-        transport = self._transport
+        sock = self._sock
         if info == "ssl_object":
-            return transport.get_extra_info("ssl_object")
-        if info == "client_addr":
-            return transport.get_extra_info("sockname")
-        if info == "server_addr":
-            return transport.get_extra_info("peername")
+            # The SSLSocket: what httpcore and httpx read from an SSLObject
+            # (selected_alpn_protocol, getpeercert, version, cipher), it has too.
+            return sock if isinstance(sock, ssl.SSLSocket) else None
         if info == "socket":
-            return transport.get_extra_info("socket")
+            return sock
         if info == "is_readable":
-            return self._is_readable()
+            # For an idle connection: it was dropped (end of stream, a reset, stray
+            # bytes) and must not be reused. TLS may hold decrypted bytes back.
+            pending = isinstance(sock, ssl.SSLSocket) and not self._closed and sock.pending()
+            return self._closed or bool(pending) or is_socket_readable(sock)
+        if info in ("client_addr", "server_addr"):
+            try:
+                return sock.getsockname() if info == "client_addr" else sock.getpeername()
+            except OSError:
+                return None
         return None
-
-    def _is_readable(self) -> bool:
-        """Whether an idle connection has something to read — for httpcore, that it
-        was dropped (end of stream, a reset, or stray bytes) and must not be reused.
-
-        The loop reads the socket as data arrives, so what it has already read is in
-        the receiver; what arrived since is still in the socket (anyio's check, as httpcore does).
-        """
-        receiver = self._receiver
-        if receiver.chunks or receiver.eof or receiver.lost or self._closed:
-            return True
-        sock = self._transport.get_extra_info("socket")
-        return sock is not None and is_socket_readable(sock)
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """Connections on the running asyncio loop's transports."""
+    """Connections on the running asyncio loop's selector."""
 
     async def connect_tcp(
         self,
@@ -264,15 +232,13 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
-        receiver = _Receiver(loop)
-        # TCP_NODELAY: asyncio's TCP transports set it themselves, as anyio's do.
-        connecting = loop.create_connection(
-            lambda: receiver,
-            host,
-            port,
-            local_addr=None if local_address is None else (local_address, 0),
-        )
-        return await _connected(_within(timeout, connecting), receiver, socket_options)
+        try:
+            sock = await _within(timeout, _connect(loop, host, port, local_address))
+        except TimeoutError:
+            raise httpcore.ConnectTimeout("timed out connecting") from None
+        except OSError as exc:
+            raise httpcore.ConnectError(_describe(exc)) from exc
+        return _with_options(AsyncioStream(sock, loop), sock, socket_options)
 
     async def connect_unix_socket(
         self,
@@ -281,46 +247,95 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
-        receiver = _Receiver(loop)
-        connecting = loop.create_unix_connection(lambda: receiver, path)
-        return await _connected(_within(timeout, connecting), receiver, socket_options)
+        connecting = _first_to_connect(loop, [(socket.AF_UNIX, path)], None)
+        try:
+            sock = await _within(timeout, connecting)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout("timed out connecting") from None
+        except OSError as exc:
+            raise httpcore.ConnectError(_describe(exc)) from exc
+        return _with_options(AsyncioStream(sock, loop), sock, socket_options)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
 
-async def _connected(
-    connecting: Awaitable[tuple[asyncio.BaseTransport, asyncio.BaseProtocol]],
-    receiver: _Receiver,
+async def _connect(
+    loop: asyncio.AbstractEventLoop, host: str, port: int, local_address: str | None
+) -> socket.socket:
+    return await _first_to_connect(loop, await _resolve(loop, host, port), local_address)
+
+
+async def _resolve(loop: asyncio.AbstractEventLoop, host: str, port: int) -> list[tuple[int, Any]]:
+    """``(family, address)`` for each of ``host``'s addresses; an IP address is its own
+    (no resolver thread, as anyio and asyncio skip it too)."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except OSError:
+            continue
+        return [(family, (host, port))]
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [(family, address) for family, _, _, _, address in infos]
+
+
+async def _first_to_connect(
+    loop: asyncio.AbstractEventLoop,
+    addresses: list[tuple[int, Any]],
+    local_address: str | None,
+) -> socket.socket:
+    """A socket connected to the first of ``addresses`` that accepts, in order (as
+    ``socket.create_connection`` and httpcore's sync backend try them)."""
+    error: OSError = OSError("no address to connect to")
+    for family, address in addresses:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setblocking(False)
+            if family != socket.AF_UNIX:
+                # As asyncio and anyio set it: a request's head and body are not delayed.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if local_address is not None:
+                sock.bind((local_address, 0))
+            await loop.sock_connect(sock, address)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    raise error
+
+
+def _with_options(
+    stream: AsyncioStream,
+    sock: socket.socket,
     socket_options: Iterable[httpcore.SOCKET_OPTION] | None,
 ) -> AsyncioStream:
     try:
-        transport, _ = await connecting
-    except TimeoutError:
-        raise httpcore.ConnectTimeout("timed out connecting") from None
-    except OSError as exc:
-        raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
-    stream = AsyncioStream(transport, receiver)  # type: ignore[arg-type]
-    try:
-        sock: socket.socket = transport.get_extra_info("socket")
         for option in socket_options or ():
             sock.setsockopt(*option)
     except OSError as exc:
-        await stream.aclose()
-        raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
+        sock.close()
+        raise httpcore.ConnectError(_describe(exc)) from exc
     return stream
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
 
 
 if sys.version_info >= (3, 11):
 
-    async def _within(timeout: float | None, work: Awaitable[T]) -> T:
+    async def _within(timeout: float | None, work: Coroutine[Any, Any, T]) -> T:
         """``work``, cancelled with ``TimeoutError`` after ``timeout`` seconds."""
         async with asyncio.timeout(timeout):
             return await work
 
 else:  # pragma: no cover - 3.10
 
-    async def _within(timeout: float | None, work: Awaitable[T]) -> T:
+    async def _within(timeout: float | None, work: Coroutine[Any, Any, T]) -> T:
         """``work``, cancelled with ``TimeoutError`` after ``timeout`` seconds."""
         try:
             return await asyncio.wait_for(work, timeout)

@@ -14,8 +14,8 @@
 * one ``ssl.SSLContext`` per process and ``verify`` setting, shared by all of the
   above: loading the CA bundle costs more than a TLS handshake, and a warm
   serverless invocation on a new event loop should pay only the handshake;
-* on asyncio, connections on asyncio's own transports (``_aio_network``), not
-  through anyio's socket and TLS streams.
+* on asyncio's selector loop, connections as non-blocking sockets on the loop's
+  selector (``_aio_network``), not through anyio's socket and TLS streams.
 """
 
 from __future__ import annotations
@@ -77,10 +77,10 @@ def _new_ssl_context(verify: bool | str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=verify)
 
 
-def _on_asyncio_transports(transport: httpx.AsyncHTTPTransport) -> None:
-    """Give httpx's own pool the network backend on asyncio's transports (trio keeps
-    httpcore's). The pool's ``_network_backend`` is private: ``tests/test_aio_network``
-    fails loudly if httpx or httpcore stop using it."""
+def _on_asyncio_selector(transport: httpx.AsyncHTTPTransport) -> None:
+    """Give httpx's own pool the network backend on asyncio's selector (trio and other
+    loops keep httpcore's). The pool's ``_network_backend`` is private:
+    ``tests/test_aio_network`` fails loudly if httpx or httpcore stop using it."""
     from ._aio_network import AsyncioBackend
 
     transport._pool._network_backend = AsyncioBackend()
@@ -203,8 +203,8 @@ class Pool:
                 return pool
             verify = shared_ssl_context(self.verify)
             transport = httpx.AsyncHTTPTransport(limits=self._limits(), verify=verify)
-            if isinstance(loop, asyncio.AbstractEventLoop):
-                _on_asyncio_transports(transport)
+            if isinstance(loop, asyncio.SelectorEventLoop):
+                _on_asyncio_selector(transport)
             client = httpx.AsyncClient(
                 transport=honour_keep_alive(transport),
                 limits=self._limits(),  # (and verify=) for any proxy the environment sets
