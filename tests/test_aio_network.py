@@ -15,7 +15,6 @@ import contextlib
 import socket
 import ssl
 import struct
-import subprocess
 import sys
 import textwrap
 import threading
@@ -30,7 +29,7 @@ from tillpoint import Ok, TillpointCore
 from tillpoint._aio_network import AsyncioBackend, AsyncioStream
 from tillpoint.funcs import checkouts_get
 
-from .reliability.conftest import TOKEN, assert_pool_clean, make_core
+from .reliability.conftest import TOKEN, assert_pool_clean, make_core, run_strictly
 from .reliability.server import Reply, ScriptedServer, Stall, refused_port
 from .reliability.test_faults import CHECKOUT
 
@@ -115,6 +114,16 @@ def resets(conn: socket.socket) -> None:
 def holds(until: threading.Event) -> Behaviour:
     """Send nothing, read nothing, until ``until`` is set (or ``WAIT`` passes)."""
     return lambda conn: until.wait(WAIT) and None
+
+
+async def _eventually(condition: Callable[[], bool]) -> bool:
+    """Whether ``condition`` holds within ``WAIT`` (polled: the loop must see a peer's
+    hang-up or data first)."""
+    for _ in range(int(WAIT / 0.01)):
+        if condition():
+            return True
+        await asyncio.sleep(0.01)
+    return condition()
 
 
 async def _read_all(stream: httpcore.AsyncNetworkStream) -> bytes:
@@ -282,18 +291,11 @@ async def test_tls_handshake_failures_are_connect_errors(certificates: Certifica
 @pytest.mark.anyio
 async def test_is_readable_once_an_idle_connection_is_dropped() -> None:
     hang_up = threading.Event()
-
-    def drops_when_told(conn: socket.socket) -> None:
-        hang_up.wait(WAIT)
-
-    with peer(drops_when_told) as port:
+    with peer(holds(hang_up)) as port:  # then closes
         stream = await AsyncioBackend().connect_tcp(LOOPBACK, port, timeout=WAIT)
         assert stream.get_extra_info("is_readable") is False
         hang_up.set()
-        for _ in range(500):  # bounded: 5 s at most
-            if stream.get_extra_info("is_readable"):
-                break
-            await asyncio.sleep(0.01)
+        assert await _eventually(lambda: stream.get_extra_info("is_readable"))
         assert stream.get_extra_info("is_readable") is True
         await stream.aclose()
 
@@ -340,10 +342,7 @@ async def test_a_read_is_a_checkpoint_even_with_data_waiting() -> None:
     with peer(answers(b"ready")) as port:
         stream = await AsyncioBackend().connect_tcp(LOOPBACK, port, timeout=WAIT)
         await stream.write(b"hi", timeout=WAIT)
-        for _ in range(500):  # bounded: 5 s at most
-            if stream.get_extra_info("is_readable"):
-                break
-            await asyncio.sleep(0.01)
+        assert await _eventually(lambda: stream.get_extra_info("is_readable"))
         task = asyncio.current_task()
         assert task is not None
         task.cancel()
@@ -425,10 +424,10 @@ async def test_the_pool_does_not_reuse_a_connection_the_server_dropped() -> None
     with ScriptedServer(Reply(200, CHECKOUT, close=True), Reply(200, CHECKOUT)) as server:
         async with make_core(server.url) as core:
             assert isinstance(await checkouts_get(core, "c1"), Ok)
-            for _ in range(500):  # bounded: 5 s at most, until the loop has seen the close
-                if all(s.get_extra_info("is_readable") for s in _streams(core)):  # type: ignore[attr-defined]
-                    break
-                await asyncio.sleep(0.01)
+            # The pool checks is_readable before reusing an idle connection.
+            assert await _eventually(
+                lambda: all(s.get_extra_info("is_readable") for s in _streams(core))  # type: ignore[attr-defined]
+            )
             assert isinstance(await checkouts_get(core, "c1"), Ok)
             assert server.connections == 2
             assert len(server.requests) == 2
@@ -477,13 +476,7 @@ def test_no_resource_warning_across_loops_over_tls(certificates: Certificates) -
             gc.collect()
             """
         )
-        done = subprocess.run(
-            [sys.executable, "-W", "error", "-c", script],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_strictly(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok,ok,ok"
     assert done.stderr == ""

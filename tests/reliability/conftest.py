@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +26,18 @@ FAST = RetryConfig(
 def server() -> Iterator[ScriptedServer]:
     with ScriptedServer() as server:
         yield server
+
+
+def run_strictly(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh interpreter, every warning an error (``-W error``): a
+    ``ResourceWarning`` from a socket left open anywhere fails it."""
+    return subprocess.run(
+        [sys.executable, "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def make_core(url: str, **options: object) -> TillpointCore:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import subprocess
-import sys
 import textwrap
 
 import anyio
@@ -21,7 +19,7 @@ import trio
 from tillpoint import Err, Ok, RetryConfig, TillpointCore, errors
 from tillpoint.funcs import checkouts_get
 
-from .conftest import TOKEN, assert_pool_clean, make_core
+from .conftest import TOKEN, assert_pool_clean, make_core, run_strictly
 from .server import Close, Reply, ScriptedServer, Stall
 
 CHECKOUT = {"id": "c1", "currency": "USD"}
@@ -77,13 +75,7 @@ def test_a_module_level_core_in_a_fresh_interpreter(server: ScriptedServer) -> N
         print(",".join(ids))
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_strictly(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "c1,c1,c1,c1"
     # Nothing at all on stderr: no "Event loop is closed", and no "unclosed transport"
