@@ -6,12 +6,13 @@ byte through an ``ssl.MemoryBIO``. Here a connection is a non-blocking socket (a
 ``ssl.SSLSocket`` once TLS starts, so OpenSSL reads and writes the socket itself)
 and the loop is only asked to say when it is ready (``add_reader``/``add_writer``).
 
-Three ways were measured (steady ``checkouts_get`` over kept-alive TLS, one process,
-interleaved batches, µs a call; raw httpx + ``json.loads`` 535): anyio's backend 766,
-asyncio transports (``loop.start_tls``) behind a lean ``asyncio.Protocol`` 678, the
-same with asyncio's ``StreamReader``/``StreamWriter`` 688, and this one 639 — the
-loop's own TLS (``asyncio.sslproto``) is MemoryBIO-based too. Table in
-``docs/performance.md``.
+Measured against the alternatives (steady ``checkouts_get`` over kept-alive TLS, one
+process, the same core's pool given each backend in turn, medians of 15 interleaved
+batches of 150 calls, µs a call; raw httpx + ``json.loads`` 537): anyio's backend 791;
+asyncio's transports (``loop.start_tls``) behind a lean ``asyncio.Protocol`` (a chunk
+queue and one waiter future) 698, or behind ``StreamReader``/``StreamWriter`` 681 — the
+loop's own TLS (``asyncio.sslproto``) is MemoryBIO-based too; this one 657. Also in
+``docs/performance.md``'s tuning-pass table.
 
 Failures map exactly as httpcore's anyio backend maps them: connecting,
 ``ConnectError``/``ConnectTimeout`` (an SSL error in the handshake too); reading,
