@@ -17,7 +17,10 @@ loop's own TLS (``asyncio.sslproto``) is MemoryBIO-based too; this one 657. Also
 Failures map exactly as httpcore's anyio backend maps them: connecting,
 ``ConnectError``/``ConnectTimeout`` (an SSL error in the handshake too); reading,
 ``ReadError``/``ReadTimeout`` and ``b""`` at end of stream; writing,
-``WriteError``/``WriteTimeout``. Each ``timeout`` bounds the whole operation.
+``WriteError``/``WriteTimeout``. Each ``timeout`` bounds the whole operation. A read
+or write on a broken or closed connection fails with no text of its own (the
+``OSError`` as its cause), as anyio's does: tillpoint says what that means
+(``_transport._WHAT_HAPPENED``), the same whichever backend ran.
 anyio is not imported here.
 
 It needs a selector loop (``add_reader``): ``_pool`` installs it on
@@ -104,7 +107,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         waited = False
         while True:  # until data, the end, or a failure
             if self._closed:
-                raise httpcore.ReadError("the connection is closed")
+                raise httpcore.ReadError()
             try:
                 data = self._sock.recv(max_bytes)  # b"" at the end of the stream
                 if not waited:
@@ -118,7 +121,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             except _RETRY as exc:
                 waiting: OSError = exc
             except OSError as exc:
-                raise httpcore.ReadError(_describe(exc)) from exc
+                raise httpcore.ReadError() from exc
             waited = True
             try:
                 await self._retry(waiting, False, deadline)
@@ -130,7 +133,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         view = memoryview(buffer)
         while view:
             if self._closed:
-                raise httpcore.WriteError("the connection is closed")
+                raise httpcore.WriteError()
             try:
                 view = view[self._sock.send(view) :]
                 continue
@@ -138,7 +141,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 # A full socket buffer: this is the flow control, wait for room.
                 waiting: OSError = exc
             except OSError as exc:
-                raise httpcore.WriteError(_describe(exc)) from exc
+                raise httpcore.WriteError() from exc
             try:
                 await self._retry(waiting, True, deadline)
             except TimeoutError:
