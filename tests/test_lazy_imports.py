@@ -103,3 +103,30 @@ def test_the_models_table_matches_each_submodule() -> None:
     assert namespace["CheckoutCreate"] is checkouts.CheckoutCreate
     assert namespace["CheckoutSessionCreate"] is sessions.CheckoutSessionCreate
     assert namespace["UNSET"] is tillpoint.models.UNSET
+
+
+def test_the_open_enum_aliases_are_still_importable_from_the_public_modules() -> None:
+    # Before the models were split into private modules, every alias a model field is
+    # annotated with was a name of ``models.checkouts``; annotations in users' code
+    # may import them from there.
+    from tillpoint.models import _checkout_responses, checkouts
+
+    aliases = [
+        "BillingTitle",
+        "ChargeState",
+        "ChargeType",
+        "CustomerType",
+        "DisclosureType",
+        "FeeType",
+        "Language",
+        "Metadata",
+        "PaymentSessionState",
+        "ShippingTerms",
+        "SourceFlow",
+        "SourceState",
+        "SourceType",
+        "TaxIdentifierState",
+        "WeightUnit",
+    ]
+    for name in aliases:
+        assert getattr(checkouts, name) is getattr(_checkout_responses, name), name

@@ -66,6 +66,16 @@ from ._checkout_responses import (
     TaxIdentifierStateTransitions,
 )
 
+# Open-enum aliases the response models annotate with; importable from here as they were
+# before the models moved (not in ``__all__``, as before).
+from ._checkout_responses import BillingTitle as BillingTitle
+from ._checkout_responses import ChargeState as ChargeState
+from ._checkout_responses import DisclosureType as DisclosureType
+from ._checkout_responses import FeeType as FeeType
+from ._checkout_responses import ShippingTerms as ShippingTerms
+from ._checkout_responses import TaxIdentifierState as TaxIdentifierState
+from ._checkout_responses import WeightUnit as WeightUnit
+
 if TYPE_CHECKING:
     from ._checkout_requests import (
         CheckoutCreate,
