@@ -16,8 +16,10 @@ The project's own pytest plugin (``tillpoint.testing``) is active too: its
 from __future__ import annotations
 
 import os
+import textwrap
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -102,3 +104,22 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     monkeypatch.setattr(_loop, "sleep", fake_sleep)
     monkeypatch.setattr(_loop, "now", lambda: clock[0])
     yield recorded
+
+
+@pytest.fixture
+def mypy_flags(tmp_path: Path) -> Callable[[str], tuple[list[int], str]]:
+    """Type-check a snippet with ``mypy --strict``: the lines it flags, and its output.
+
+    For what can only be shown by what mypy says of code that uses tillpoint (the
+    checked-in cases live in tests/typing, which ``make lint`` type-checks).
+    """
+    mypy_api = pytest.importorskip("mypy.api")
+
+    def check(source: str) -> tuple[list[int], str]:
+        snippet = tmp_path / "snippet.py"
+        snippet.write_text(textwrap.dedent(source))
+        out, _, _ = mypy_api.run(["--strict", "--no-error-summary", str(snippet)])
+        lines = [int(line.split(":")[1]) for line in out.splitlines() if ": error:" in line]
+        return sorted(lines), out
+
+    return check

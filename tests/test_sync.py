@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 import logging
 import ssl
-import textwrap
 from decimal import Decimal
 from typing import Any
 
@@ -399,32 +398,26 @@ def test_a_whole_flow_over_http_against_the_sandbox(served: tuple[Sandbox, str])
 
 
 @pytest.mark.slow  # runs mypy: seconds
-def test_type_checkers_see_the_async_signatures_without_await(tmp_path: Any) -> None:
-    mypy_api = pytest.importorskip("mypy.api")
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(
-        textwrap.dedent(
-            """
-            from tillpoint import TillpointCore, models
-            from tillpoint.result import Ok
-            from tillpoint.sync import Tillpoint, checkouts_get, checkouts_list
+def test_type_checkers_see_the_async_signatures_without_await(mypy_flags: Any) -> None:
+    flagged, out = mypy_flags(
+        """
+        from tillpoint import TillpointCore, models
+        from tillpoint.result import Ok
+        from tillpoint.sync import Tillpoint, checkouts_get, checkouts_list
 
-            def use(core: TillpointCore, tp: Tillpoint) -> None:
-                result = checkouts_get(core, "c1", timeout_ms=5)
-                if isinstance(result, Ok):
-                    checkout: models.Checkout = result.value
-                page = checkouts_list(core, limit=5).unwrap()
-                first: models.Checkout = page.data[0]
-                made: models.Checkout = tp.checkouts.create(models.CheckoutCreate(currency="USD"))
-                for listed in tp.checkouts.list(limit=5):
-                    also: models.Checkout = listed
-                checkouts_get(core, "c1", timeout=5)
-                checkouts_get(core)
-                tp.checkouts.get(7)
-                wrong: str = tp.checkouts.get("c1")
-            """
-        )
+        def use(core: TillpointCore, tp: Tillpoint) -> None:
+            result = checkouts_get(core, "c1", timeout_ms=5)
+            if isinstance(result, Ok):
+                checkout: models.Checkout = result.value
+            page = checkouts_list(core, limit=5).unwrap()
+            first: models.Checkout = page.data[0]
+            made: models.Checkout = tp.checkouts.create(models.CheckoutCreate(currency="USD"))
+            for listed in tp.checkouts.list(limit=5):
+                also: models.Checkout = listed
+            checkouts_get(core, "c1", timeout=5)
+            checkouts_get(core)
+            tp.checkouts.get(7)
+            wrong: str = tp.checkouts.get("c1")
+        """
     )
-    out, _, _ = mypy_api.run(["--strict", "--no-error-summary", str(snippet)])
-    flagged = sorted(int(line.split(":")[1]) for line in out.splitlines() if ": error:" in line)
     assert flagged == [15, 16, 17, 18], out
