@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 __all__ = ["keywords_of", "refuse_unknown", "suggesting"]
 
 
+@functools.cache  # the façade's list() asks on every call
 def keywords_of(typed_dict: Any) -> frozenset[str]:
     """The keys a ``TypedDict`` class declares, its bases' included."""
     return frozenset(typed_dict.__required_keys__ | typed_dict.__optional_keys__)

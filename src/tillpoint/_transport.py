@@ -443,11 +443,10 @@ async def _read_bounded(
                 stopped = _undecodable(response, exc)
             else:
                 size += len(piece)
-                if size <= cap:
-                    chunks.append(piece)
-                    continue
                 chunks.append(piece)
-                stopped = _over_the_limit(response, b"".join(chunks), success, limit)
+                if size <= cap:
+                    continue
+                stopped = _over_the_limit(response, chunks, success, limit)
             chunks.clear()
             # Stop by expiring the attempt's deadline rather than breaking out of
             # the loop: the cancellation unwinds (and so finishes) the generators
@@ -464,7 +463,7 @@ async def _read_bounded(
         if inflater is not None:
             rest = inflater.flush()
             if size + len(rest) > cap:
-                return _over_the_limit(response, b"".join([*chunks, rest]), success, limit)
+                return _over_the_limit(response, [*chunks, rest], success, limit)
             chunks.append(rest)
         # What httpx's own aread() does, so response.content works for callers.
         response._content = b"".join(chunks)
@@ -472,8 +471,8 @@ async def _read_bounded(
     except httpx.TransportError as exc:
         return _connection_error(exc, method, path)
     except (zlib.error, httpx.DecodingError) as exc:
-        # zlib's from tillpoint's own inflater (gzip, deflate), httpx's from a coding
-        # it decodes itself (stacked codings such as "gzip, gzip"; br, zstd).
+        # zlib's from tillpoint's own inflater (gzip, deflate and stacks of them),
+        # httpx's from a coding it decodes itself (br, zstd, or a stack holding one).
         return _undecodable(response, exc)
     finally:
         # A body read to its end has closed itself (httpx does that), so the shield
@@ -486,30 +485,43 @@ async def _read_bounded(
 def _undecodable(
     response: httpx.Response, exc: zlib.error | httpx.DecodingError
 ) -> ResponseValidationError:
-    return ResponseValidationError(
+    return _unreadable(
+        response,
         f"the {response.status_code} response body is not valid "
         f"{response.headers.get('content-encoding')} ({exc})",
-        status_code=response.status_code,
-        body="",
-        raw_response=response,
-        request_id=request_id_of(response),
     )
 
 
 def _over_the_limit(
-    response: httpx.Response, start: bytes, success: bool, limit: int
+    response: httpx.Response, chunks: list[bytes], success: bool, limit: int
 ) -> httpx.Response | TillpointError:
-    """A body over the limit: an error for a success, the error response cut for the rest."""
+    """A body over the limit: an error for a success, the error response cut for the rest.
+
+    ``chunks`` are what was read: only the start that is kept is ever copied, so a
+    body refused for its size never costs its size twice.
+    """
     if success:
         return _too_large(response, limit)
-    response._content = start[:ERROR_BODY_LIMIT]
+    start = bytearray()
+    for chunk in chunks:
+        start += chunk[: ERROR_BODY_LIMIT - len(start)]
+        if len(start) >= ERROR_BODY_LIMIT:
+            break
+    response._content = bytes(start)
     response.extensions[BODY_CUT] = True
     return response
 
 
 def _too_large(response: httpx.Response, limit: int) -> ResponseValidationError:
+    return _unreadable(
+        response, f"response body exceeds max_response_bytes ({limit} bytes); refusing to read it"
+    )
+
+
+def _unreadable(response: httpx.Response, message: str) -> ResponseValidationError:
+    """A response whose body tillpoint will not read: its status and request id, no body."""
     return ResponseValidationError(
-        f"response body exceeds max_response_bytes ({limit} bytes); refusing to read it",
+        message,
         status_code=response.status_code,
         body="",
         raw_response=response,
