@@ -30,16 +30,16 @@ class SyncASGITransport(httpx.BaseTransport):
         self._asgi = httpx.ASGITransport(app=app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-        status, headers, content = _run(self._exchange(request, body))
+        # Read, the request's body is an httpx.ByteStream: async-readable by the app too.
+        request.read()
+        status, headers, content = _run(self._exchange(request))
         # The body as the app sent it (still coded, if it was): the client decodes it.
         return httpx.Response(status, headers=headers, stream=httpx.ByteStream(content))
 
     async def _exchange(
-        self, request: httpx.Request, body: bytes
+        self, request: httpx.Request
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        copy = httpx.Request(request.method, request.url, headers=request.headers, content=body)
-        response = await self._asgi.handle_async_request(copy)
+        response = await self._asgi.handle_async_request(request)
         content = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
         return response.status_code, response.headers.raw, content
 
