@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from decimal import Decimal
@@ -25,18 +24,14 @@ from typing import Any
 from tillpoint import TillpointCore, errors, models
 from tillpoint.sync import Tillpoint
 
-_local_sandbox = contextlib.ExitStack()
-
 
 def core_from_environment() -> TillpointCore:
-    """The server the environment names, or else the sandbox served on 127.0.0.1."""
+    """The server the environment names, or else the in-process sandbox."""
     if os.environ.get("TILLPOINT_SERVER_URL") and os.environ.get("TILLPOINT_BEARER_AUTH"):
         return TillpointCore(timeout_ms=10_000)  # well inside the function's own timeout
-    # Sync calls go over real HTTP (the in-process sandbox speaks ASGI, async only).
-    from tillpoint.sandbox import Sandbox, serve_in_thread
+    from tillpoint.sandbox import Sandbox
 
-    url = _local_sandbox.enter_context(serve_in_thread(Sandbox()))
-    return TillpointCore(bearer_auth="sk_test_local", server_url=url)
+    return Sandbox().core()  # serves sync calls as well as async ones
 
 
 tp = Tillpoint(core=core_from_environment())
@@ -100,7 +95,6 @@ if __name__ == "__main__":
     created = handler({"routeKey": "POST /checkouts", "body": json.dumps(cart)})
     print(created)
     checkout_id = json.loads(created["body"])["id"]
-    for _ in range(2):  # warm invocations: no event loop, the same kept-alive connection
+    for _ in range(2):  # warm invocations: no event loop, the same façade
         print(handler({"routeKey": "GET /checkouts/{id}", "pathParameters": {"id": checkout_id}}))
     tp.close()
-    _local_sandbox.close()
