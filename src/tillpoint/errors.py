@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._redact import shorten
+
 if TYPE_CHECKING:
     import httpx
 
@@ -126,7 +128,7 @@ class APIError(TillpointError):
         detail = self.server_message
         if detail:
             # A server may say a great deal; the message stays readable.
-            text += f": {detail if len(detail) <= _DETAIL_LIMIT else detail[:_DETAIL_LIMIT] + '…'}"
+            text += f": {shorten(detail, _DETAIL_LIMIT)}"
         if self.request_id:
             text += f" (request id {self.request_id})"
         return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Final, Literal, cast
 
@@ -65,14 +66,7 @@ class Model:
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value: unhashable
 
     def __repr__(self) -> str:
-        shown = [
-            f"{a.name}={getattr(self, a.name)!r}"
-            for a in attrs.fields(type(self))
-            if a.name != "extra_fields" and getattr(self, a.name) is not UNSET
-        ]
-        if self.extra_fields:
-            shown.append(f"extra_fields={self.extra_fields!r}")
-        return f"{type(self).__name__}({', '.join(shown)})"
+        return _shown(self, repr)
 
 
 def brief_repr(value: object) -> str:
@@ -86,22 +80,30 @@ def brief_repr(value: object) -> str:
     """
     if not isinstance(value, Model):
         return repr(value)
-    shown = []
-    for a in value.__attrs_attrs__:
-        field = getattr(value, a.name)
-        if field is UNSET or a.name == "extra_fields":
-            continue
-        if isinstance(field, Model):
-            shown.append(f"{a.name}={type(field).__name__}(...)")
-        elif isinstance(field, list):
-            shown.append(f"{a.name}=<{len(field)} items>")
-        elif isinstance(field, dict):
-            shown.append(f"{a.name}=<{len(field)} keys>")
-        else:
-            shown.append(f"{a.name}={field!r}")
-    if value.extra_fields:
-        shown.append(f"extra_fields=<{len(value.extra_fields)} keys>")
-    return f"{type(value).__name__}({', '.join(shown)})"
+    return _shown(value, _in_brief)
+
+
+def _in_brief(field: object) -> str:
+    if isinstance(field, Model):
+        return f"{type(field).__name__}(...)"
+    if isinstance(field, list):
+        return f"<{len(field)} items>"
+    if isinstance(field, dict):
+        return f"<{len(field)} keys>"
+    return repr(field)
+
+
+def _shown(model: Model, render: Callable[[Any], str]) -> str:
+    """``Model(name=value, …)``: every field set, then ``extra_fields`` if any, each value
+    as ``render`` shows it."""
+    shown = [
+        f"{a.name}={render(getattr(model, a.name))}"
+        for a in model.__attrs_attrs__
+        if a.name != "extra_fields" and getattr(model, a.name) is not UNSET
+    ]
+    if model.extra_fields:
+        shown.append(f"extra_fields={render(model.extra_fields)}")
+    return f"{type(model).__name__}({', '.join(shown)})"
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
