@@ -133,15 +133,10 @@ def _digital_river_error_model(data: dict[str, Any]) -> type[ErrorBody] | None:
 def _digital_river_error_body(
     status: int, code: str | None, message: str | None, parameter: str | None
 ) -> dict[str, Any]:
-    from http import HTTPStatus
-
-    from ..sandbox._errors import dr_body, dr_type_for
+    from ..sandbox._errors import dr_body, dr_type_for, phrase_of
 
     if message is None:
-        try:
-            message = HTTPStatus(status).phrase
-        except ValueError:  # a status http.HTTPStatus does not name
-            message = f"HTTP {status}"
+        message = phrase_of(status)
     return dr_body(status, code or dr_type_for(status), message, parameter)
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "gr4vy_error",
     "gr4vy_validation_error",
     "is_gr4vy_path",
+    "phrase_of",
 ]
 
 
@@ -159,4 +160,12 @@ def error_body_for(path: str, status: int, message: str | None = None) -> dict[s
     if is_gr4vy_path(path):
         return gr4vy_body(status, message=message)
     code = dr_type_for(status)
-    return dr_body(status, code, message or HTTPStatus(status).phrase)
+    return dr_body(status, code, message or phrase_of(status))
+
+
+def phrase_of(status: int) -> str:
+    """The status's reason phrase (a Digital River error's default message)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # a status http.HTTPStatus does not name
+        return f"HTTP {status}"
