@@ -21,25 +21,17 @@ import asyncio
 import contextlib
 import cProfile
 import io
-import json
 import pstats
 import sys
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
 from . import payloads
-from ._mock import TOKEN
-from ._server import served
-from ._tls import make_certificates, trusting
 from .cold_start import importtime_report
-from .realistic import SYNC_MISSING
+from .realistic import SYNC_MISSING, Sides, checkout_over_https
 
 __all__ = ["main"]
-
-_HEADERS = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 
 
 def _report(title: str, run: Callable[[], object], top: int) -> str:
@@ -54,21 +46,16 @@ def _report(title: str, run: Callable[[], object], top: int) -> str:
     return "\n\n".join(lines)
 
 
-def _steady(base_url: str, calls: int, top: int) -> list[str]:
-    from tillpoint import TillpointCore
-    from tillpoint.funcs import checkouts_get
-
-    url = f"{base_url}/checkouts/{payloads.CHECKOUT_ID}"
-
+def _steady(sides: Sides, calls: int, top: int) -> list[str]:
     async def ours() -> None:
-        async with TillpointCore(bearer_auth=TOKEN, server_url=base_url) as core:
+        async with sides.new_core() as core:
             for _ in range(calls):
-                assert (await checkouts_get(core, payloads.CHECKOUT_ID)).ok
+                await sides.ours(core)
 
     async def raw() -> None:
         async with httpx.AsyncClient() as client:
             for _ in range(calls):
-                json.loads((await client.get(url, headers=_HEADERS)).content)
+                await sides.raw(client)
 
     return [
         _report(f"tillpoint checkouts_get, {calls} calls", lambda: asyncio.run(ours()), top),
@@ -78,21 +65,17 @@ def _steady(base_url: str, calls: int, top: int) -> list[str]:
     ]
 
 
-def _sync(base_url: str, calls: int, top: int) -> list[str]:
-    from tillpoint import TillpointCore
-
-    url = f"{base_url}/checkouts/{payloads.CHECKOUT_ID}"
+def _sync(sides: Sides, calls: int, top: int) -> list[str]:
     sections = []
-    try:
-        from tillpoint.sync import checkouts_get  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    sync_get = sides.sync_get
+    if sync_get is None:
         sections.append(f"## tillpoint sync checkouts_get: {SYNC_MISSING}")
     else:
-        core = TillpointCore(bearer_auth=TOKEN, server_url=base_url)
+        core = sides.new_core()
 
         def ours() -> None:
             for _ in range(calls):
-                assert checkouts_get(core, payloads.CHECKOUT_ID).ok
+                assert sync_get(core, payloads.CHECKOUT_ID).ok
 
         with contextlib.closing(core):
             sections.append(_report(f"tillpoint sync checkouts_get, {calls} calls", ours, top))
@@ -100,30 +83,22 @@ def _sync(base_url: str, calls: int, top: int) -> list[str]:
 
         def raw() -> None:
             for _ in range(calls):
-                json.loads(client.get(url, headers=_HEADERS).content)
+                sides.raw_sync(client)
 
         sections.append(_report(f"raw httpx.Client.get + json.loads, {calls} calls", raw, top))
     return sections
 
 
-def _warm(base_url: str, calls: int, top: int) -> list[str]:
-    from tillpoint import TillpointCore
-    from tillpoint.funcs import checkouts_get
-
-    url = f"{base_url}/checkouts/{payloads.CHECKOUT_ID}"
-    core = TillpointCore(bearer_auth=TOKEN, server_url=base_url)
+def _warm(sides: Sides, calls: int, top: int) -> list[str]:
+    core = sides.new_core()
 
     def ours() -> None:
         for _ in range(calls):
-            assert asyncio.run(checkouts_get(core, payloads.CHECKOUT_ID)).ok
-
-    async def raw_invocation() -> None:
-        async with httpx.AsyncClient() as client:
-            json.loads((await client.get(url, headers=_HEADERS)).content)
+            asyncio.run(sides.ours(core))
 
     def raw() -> None:
         for _ in range(calls):
-            asyncio.run(raw_invocation())
+            asyncio.run(sides.raw_invocation())
 
     return [
         _report(f"tillpoint: asyncio.run per invocation, {calls} invocations", ours, top),
@@ -131,8 +106,8 @@ def _warm(base_url: str, calls: int, top: int) -> list[str]:
     ]
 
 
-def _cold(base_url: str, calls: int, top: int) -> list[str]:
-    url = f"{base_url}/checkouts/{payloads.CHECKOUT_ID}"
+def _cold(sides: Sides, calls: int, top: int) -> list[str]:
+    url = sides.url
     return [
         "## -X importtime: import + core + TLS handshake + first checkouts_get\n\n"
         + importtime_report(top, script="tillpoint-wire", url=url),
@@ -150,13 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=500, help="calls profiled (default 500)")
     parser.add_argument("--top", type=int, default=25, help="rows per listing (default 25)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="tillpoint-bench-") as name:
-        certificates = make_certificates(Path(name))
-        with (
-            trusting(certificates.trust_file),
-            served(payloads.full_checkout_bytes(), certificates) as base_url,
-        ):
-            print("\n\n".join(_MODES[args.mode](base_url, args.calls, args.top)))
+    with checkout_over_https() as (base_url, _):
+        print("\n\n".join(_MODES[args.mode](Sides(base_url), args.calls, args.top)))
     return 0
 
 

@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from ._tls import make_certificates, trusting
 from .cold_start import cold_start_row
 from .throughput import throughput_row
 
-__all__ = ["SYNC_MISSING", "run"]
+__all__ = ["SYNC_MISSING", "Sides", "checkout_over_https", "run"]
 
 GROUP = "HTTPS"
 SYNC_MISSING = "n/a (tillpoint.sync not available)"
@@ -69,7 +69,7 @@ def _ok(result: Any) -> object:
     return result.value
 
 
-class _Sides:
+class Sides:
     """The calls each figure compares, all against one served checkout."""
 
     def __init__(self, base_url: str) -> None:
@@ -80,7 +80,10 @@ class _Sides:
         self.url = f"{base_url}/checkouts/{payloads.CHECKOUT_ID}"
         self.checkouts_get = checkouts_get
         self.sync_get = _sync_checkouts_get()
-        self.new_core = lambda: TillpointCore(bearer_auth=TOKEN, server_url=base_url)
+        self._core_class = TillpointCore
+
+    def new_core(self) -> Any:
+        return self._core_class(bearer_auth=TOKEN, server_url=self.base_url)
 
     async def ours(self, core: Any) -> object:
         return _ok(await self.checkouts_get(core, payloads.CHECKOUT_ID))
@@ -93,8 +96,25 @@ class _Sides:
         async with httpx.AsyncClient() as client:
             return await self.raw(client)
 
+    def raw_sync(self, client: httpx.Client) -> object:
+        return json.loads(client.get(self.url, headers=_HEADERS).content)
 
-def _cold(sides: _Sides, pairs: int, tmp: Path) -> Row:
+
+@contextlib.contextmanager
+def checkout_over_https() -> Iterator[tuple[str, Path]]:
+    """The full checkout served over TLS from its own process, this process trusting
+    its throw-away CA (``SSL_CERT_FILE``): the base URL, and a temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="tillpoint-bench-") as name:
+        tmp = Path(name)
+        certificates = make_certificates(tmp)
+        with (
+            trusting(certificates.trust_file),
+            served(payloads.full_checkout_bytes(), certificates) as base_url,
+        ):
+            yield base_url, tmp
+
+
+def _cold(sides: Sides, pairs: int, tmp: Path) -> Row:
     body = tmp / "checkout.json"
     body.write_bytes(payloads.full_checkout_bytes())
     return cold_start_row(
@@ -109,7 +129,7 @@ def _cold(sides: _Sides, pairs: int, tmp: Path) -> Row:
     )
 
 
-def _warm(sides: _Sides, pairs: int, invocations: int) -> Row:
+def _warm(sides: Sides, pairs: int, invocations: int) -> Row:
     core = sides.new_core()  # module-level, as in a serverless handler's module
     ours = per_call_cost(lambda: asyncio.run(sides.ours(core)), invocations)
     raw = per_call_cost(lambda: asyncio.run(sides.raw_invocation()), invocations)
@@ -125,7 +145,7 @@ def _warm(sides: _Sides, pairs: int, invocations: int) -> Row:
     )
 
 
-def _steady(sides: _Sides, pairs: int, calls: int) -> Row:
+def _steady(sides: Sides, pairs: int, calls: int) -> Row:
     async def main() -> tuple[list[float], list[float]]:
         async with sides.new_core() as core, httpx.AsyncClient() as client:
             return await interleave_batches(
@@ -143,7 +163,7 @@ def _steady(sides: _Sides, pairs: int, calls: int) -> Row:
     )
 
 
-def _sync(sides: _Sides, pairs: int, calls: int) -> Row:
+def _sync(sides: Sides, pairs: int, calls: int) -> Row:
     name = "sync checkouts_get over kept-alive TLS vs raw httpx.Client.get + json.loads"
     target = Target("at_most", 1.10)
     sync_get = sides.sync_get
@@ -156,7 +176,7 @@ def _sync(sides: _Sides, pairs: int, calls: int) -> Row:
             return _ok(sync_get(core, payloads.CHECKOUT_ID))
 
         def raw() -> object:
-            return json.loads(client.get(sides.url, headers=_HEADERS).content)
+            return sides.raw_sync(client)
 
         for _ in range(max(3, calls // 10)):  # warm-up: connections made, caches hot
             ours(), raw()
@@ -171,7 +191,7 @@ def _sync(sides: _Sides, pairs: int, calls: int) -> Row:
     )
 
 
-def _serverless(sides: _Sides, pairs: int, invocations: int) -> list[Row]:
+def _serverless(sides: Sides, pairs: int, invocations: int) -> list[Row]:
     """Absolute figures for docs/serverless.md: one warm invocation, three ways.
 
     Each against a persistent event loop (``loop.run_until_complete`` per invocation on a
@@ -231,19 +251,13 @@ def run(
     rounds: int = 7,
     requests: int = 1000,
 ) -> list[Row]:
-    with tempfile.TemporaryDirectory(prefix="tillpoint-bench-") as name:
-        tmp = Path(name)
-        certificates = make_certificates(tmp)
-        with (
-            trusting(certificates.trust_file),
-            served(payloads.full_checkout_bytes(), certificates) as base_url,
-        ):
-            sides = _Sides(base_url)
-            return [
-                _cold(sides, cold_pairs, tmp),
-                _warm(sides, pairs, invocations),
-                _steady(sides, pairs, calls),
-                _sync(sides, pairs, calls),
-                throughput_row(base_url, rounds=rounds, requests=requests),
-                *_serverless(sides, pairs, invocations),
-            ]
+    with checkout_over_https() as (base_url, tmp):
+        sides = Sides(base_url)
+        return [
+            _cold(sides, cold_pairs, tmp),
+            _warm(sides, pairs, invocations),
+            _steady(sides, pairs, calls),
+            _sync(sides, pairs, calls),
+            throughput_row(base_url, rounds=rounds, requests=requests),
+            *_serverless(sides, pairs, invocations),
+        ]

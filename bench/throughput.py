@@ -21,6 +21,7 @@ import httpx
 
 from . import payloads
 from ._measure import Row, Target, median, pair_ratio
+from ._mock import TOKEN
 
 __all__ = ["throughput_row"]
 
@@ -38,13 +39,13 @@ async def _measure(base_url: str, rounds: int, requests: int) -> Row:
     from tillpoint import TillpointCore
     from tillpoint.funcs import checkouts_get
 
-    core = TillpointCore(bearer_auth="sk_test_bench", server_url=base_url)
+    core = TillpointCore(bearer_auth=TOKEN, server_url=base_url)
     # httpx's default pool and timeouts, except the wait for a pool slot: with its default
     # 5 s most of 1,000 queued calls fail with PoolTimeout, and a baseline that fails is no
     # baseline. tillpoint queues in front of its pool, so neither side has that limit.
     raw_client = httpx.AsyncClient(timeout=httpx.Timeout(5.0, pool=None))
     url = f"{base_url}/checkouts/{payloads.CHECKOUT_ID}"
-    headers = {"Authorization": "Bearer sk_test_bench", "Accept": "application/json"}
+    headers = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"}
 
     async def ours() -> bool:
         result = await checkouts_get(core, payloads.CHECKOUT_ID)
